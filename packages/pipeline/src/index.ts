@@ -1,0 +1,1 @@
+/** placeholder */ export const PACKAGE = "pipeline";
