@@ -1,1 +1,32 @@
-/** placeholder */ export const PACKAGE = "simulator";
+/**
+ * @penvae/simulator — an ODE model of PEN DNA toolbox reaction networks.
+ *
+ * Network files (JSON, `kind: "pen"` or `"reactions"`) are validated, expanded into
+ * mass-action reactions with saturable enzyme pools, compiled once into a flat rhs and
+ * analytic Jacobian, and integrated by a stiff Rosenbrock solver (or odex) on an exact grid.
+ * Pure computation: no file or process IO.
+ */
+export * from './errors.js';
+export * from './network/types.js';
+export { DEFAULT_PEN_PARAMETERS, STRICTLY_POSITIVE_PARAMETERS, TYPICAL_K } from './network/defaults.js';
+export { validateNetwork, parseNetwork, describeValue, suggestName, MAX_GRID_POINTS } from './network/validate.js';
+export { expandPenNetwork, resolvePenParameters, templateName, type ExpandedPenNetwork, type ExpandedTemplate } from './network/expand.js';
+export { compileNetwork, type CompiledNetwork, type CompiledTemplate, type CompileOptions } from './network/compile.js';
+export * from './ode/types.js';
+export { resolveIntegrateOptions, DEFAULT_INTEGRATE_OPTIONS, type ResolvedIntegrateOptions } from './ode/options.js';
+export { integrateRosenbrock } from './ode/rosenbrock.js';
+export { integrateOdex } from './ode/odex.js';
+export { decomposeLu, solveLu } from './ode/lu.js';
+export {
+  simulate,
+  simulateOnGrid,
+  extractSeries,
+  makeTimeGrid,
+  SOLVERS,
+  DEFAULT_TOLERANCES,
+  type SolverName,
+  type SimulateOptions,
+  type SimulationResult,
+} from './simulate.js';
+export { analyzeSeries, BEHAVIOURS, type Behaviour, type SeriesAnalysis, type AnalyzeOptions } from './analysis.js';
+export { BUILTIN_NETWORKS, isBuiltinNetwork, builtinNetworkUrl, type BuiltinNetworkName } from './builtin.js';
