@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-// Thin shim: the CLI lives in dist/ (built by `npm ci` through the root `prepare` script).
-import { main } from "../dist/cli.js";
-await main(process.argv.slice(2));
+// Thin shim: the CLI is compiled to dist/ by `npm ci` (root `prepare` script runs `tsc -b`).
+import { main } from '../dist/cli/main.js';
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,2 @@
+/** Metric errors live in the package's errors.ts; re-exported for the module's own imports. */
+export { MetricInputError } from '../errors.js';

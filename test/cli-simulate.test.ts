@@ -1,0 +1,90 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, runCli, tempDir } from './cli-helpers.js';
+
+describe('pipeline simulate (as a user runs it)', () => {
+  it('prints a summary with the oscillator period and amplitude', () => {
+    const r = runCli(['simulate', '--network', 'oscillator']);
+    expect(r.code).toBe(0);
+    const row = r.stdout.split('\n').find((l) => l.startsWith('a '))!;
+    expect(row).toMatch(/oscillating\s+293\.\d\s+19\.\d+/);
+  });
+
+  it('writes a CSV with the reference column names, and every template state with --states', () => {
+    const dir = tempDir();
+    const out = join(dir, 'osc.csv');
+    const r = runCli(['simulate', '--network', 'oscillator', '--out', out, '--states', '--t-end', '600', '--step', '2']);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    const header = lines[0]!.split(',');
+    expect(header.slice(0, 4)).toEqual(['t', 'a', 'b', 'i']);
+    expect(header).toContain('a->a.inhibited');
+    expect(header).toContain('b->i.extended');
+    expect(lines.length).toBe(302);
+    expect(lines[2]!.split(',')[0]).toBe('2');
+    expect(readdirSync(dir)).toEqual(['osc.csv']);
+  });
+
+  it('writes JSON with the series and the solver statistics', () => {
+    const dir = tempDir();
+    const out = join(dir, 'switch.json');
+    const r = runCli(['simulate', '--network', 'switch', '--out', out, '--solver', 'odex']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.solver.name).toBe('odex');
+    expect(doc.series.a.at(-1)).toBeCloseTo(57.31, 1);
+    expect(doc.stats.rhsCalls).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['an invalid network file', ['--network', 'BAD'], /bad\.json: templates\[0\]\.input: unknown strand "i" \(strands: a\)/],
+    ['an unknown built-in', ['--network', 'oscilator'], /no built-in network or file of that name \(built-in: oscillator,/],
+    ['a bad output extension', ['--network', 'oscillator', '--out', 'OUT.txt'], /expected a \.csv or \.json file name/],
+    ['a bad tolerance', ['--network', 'oscillator', '--rtol', '-1', '--out', 'OUT.csv'], /option rtol: expected a finite number > 0/],
+    ['an unknown option', ['--network', 'oscillator', '--rtoll', '1e-6'], /Unknown argument: rtoll/],
+  ])('rejects %s with exit code 2, a clear message, no stack trace and no file', (_label, args, message) => {
+    const dir = tempDir();
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ schemaVersion: 1, kind: 'pen', name: 'x', strands: [{ name: 'a', type: 'signal', K: 1 }], templates: [{ input: 'i', output: 'a', concentration: 1 }] }));
+    const r = runCli(['simulate', ...args.map((a) => a.replace('BAD', bad).replace('OUT', join(dir, 'out')))]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(readdirSync(dir)).toEqual(['bad.json']);
+  });
+
+  it('reports a numerical failure with exit code 3 and writes nothing', () => {
+    const dir = tempDir();
+    const net = join(dir, 'blowup.json');
+    // X + X -> 3 X at a huge rate: finite-time blow-up.
+    writeFileSync(net, JSON.stringify({ schemaVersion: 1, kind: 'reactions', name: 'blowup', species: [{ name: 'X', initial: 10 }], reactions: [{ id: 'r', reactants: ['X', 'X'], products: ['X', 'X', 'X'], k: 1 }], time: { end: 100, step: 1 } }));
+    const r = runCli(['simulate', '--network', net, '--out', join(dir, 'x.csv')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/simulation of .*blowup\.json failed \((non-finite|step-too-small)\).*nothing was written/);
+    expect(existsSync(join(dir, 'x.csv'))).toBe(false);
+  });
+});
+
+describe('pipeline networks / validate', () => {
+  it('lists every built-in with its description', () => {
+    const r = runCli(['networks']);
+    expect(r.code).toBe(0);
+    for (const name of ['oscillator', 'switch', 'amplifier', 'predator-prey', 'oscillator-montagne2011']) expect(r.stdout).toContain(`${name} (`);
+    expect(r.stdout).toContain('Montagne et al. 2011');
+  });
+
+  it('validates a good file and rejects a bad one with every located problem', () => {
+    expect(runCli(['validate', 'switch']).stdout).toMatch(/valid pen network "switch" \(4 strands, 4 templates; 26 state variables/);
+    const dir = tempDir();
+    const bad = join(dir, 'osc.json');
+    const doc = JSON.parse(readFileSync(join(process.cwd(), 'packages/simulator/networks/oscillator.json'), 'utf8'));
+    doc.templates[2].inhibitor = 'j';
+    doc.strands[0].K = -3;
+    writeFileSync(bad, JSON.stringify(doc));
+    const r = runCli(['validate', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`pipeline: ${bad}: strands[0].K: expected a finite number > 0 (nM), found -3`);
+    expect(r.stderr).toContain(`pipeline: ${bad}: templates[2].inhibitor: unknown strand "j" (strands: a, b, i)`);
+  });
+});
