@@ -7,8 +7,8 @@
 export type Behaviour =
   | 'oscillating' // sustained oscillation
   | 'damped-oscillation' // oscillation whose amplitude shrinks cycle after cycle
-  | 'settles-high' // reaches a steady state in the upper half of its range
-  | 'settles-low' // reaches a steady state in the lower half of its range (including ~0)
+  | 'settles-high' // reaches a steady state above a quarter of its range
+  | 'settles-low' // reaches a steady state in the bottom quarter of its range (including ~0)
   | 'monotone-growth' // still rising at the end of the window
   | 'monotone-decay' // still falling at the end of the window
   | 'flat' // no meaningful variation at all
@@ -165,9 +165,10 @@ export function analyzeSeries(t: ArrayLike<number>, y: ArrayLike<number>, option
     tailMax = Math.max(tailMax, y[k]!);
   }
   const settled = tailMax - tailMin <= 0.01 * range;
-  if (settled && peaks <= 2) {
-    return { min, max, final, behaviour: final - min >= 0.5 * range ? 'settles-high' : 'settles-low', peaks };
-  }
+  // High or low relative to the whole excursion: a start-up pulse to 80 nM that settles at
+  // 43 nM settles high; a signal that collapses to a few percent of its peak settles low.
+  const level = final - min >= 0.25 * range ? 'settles-high' : 'settles-low';
+  if (settled && peaks <= 2) return { min, max, final, behaviour: level, peaks };
   // Monotone: almost all the variation goes one way.
   let up = 0;
   let down = 0;
@@ -178,7 +179,7 @@ export function analyzeSeries(t: ArrayLike<number>, y: ArrayLike<number>, option
   }
   if (down <= 0.05 * up) return { min, max, final, behaviour: 'monotone-growth', peaks };
   if (up <= 0.05 * down) return { min, max, final, behaviour: 'monotone-decay', peaks };
-  if (settled) return { min, max, final, behaviour: final - min >= 0.5 * range ? 'settles-high' : 'settles-low', peaks };
+  if (settled) return { min, max, final, behaviour: level, peaks };
   return { min, max, final, behaviour: 'transient', peaks };
 }
 

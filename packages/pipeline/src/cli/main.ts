@@ -5,6 +5,7 @@ import { removeOpenTemporaries } from '../io/atomic.js';
 import { processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { networksCommand, validateCommand } from './commands/networks.js';
+import { baselineCommand, inspectCommand, mergeCommand, normalizeCommand, sweepPathsCommand } from './commands/datasets.js';
 import { simulateCommand } from './commands/simulate.js';
 
 /** Maps an error to the CLI's exit code (see {@link EXIT_CODES}). */
@@ -51,6 +52,11 @@ export async function main(argv: string[], output: Output = processOutput): Prom
     .command(simulateCommand(output))
     .command(networksCommand(output))
     .command(validateCommand(output))
+    .command(sweepPathsCommand(output))
+    .command(baselineCommand(output))
+    .command(normalizeCommand(output))
+    .command(inspectCommand(output))
+    .command(mergeCommand(output))
     .demandCommand(1, 'give a command (see --help)')
     .strict()
     .recommendCommands()

@@ -1,0 +1,135 @@
+import { analyzeSeries } from '@penvae/simulator';
+import { InputError } from '../errors.js';
+import type { DatasetRow, NormalizationSpec, TimeGridSpec } from './schema.js';
+
+/** Options of the normalisation stage (`pipeline normalize`, and the defaults of a sweep). */
+export interface NormalizeOptions {
+  /** Observed series to normalise. @default the first observable (first signal strand) */
+  strand?: string;
+  /** [start, end] of the window, in the time grid's units. @default the whole grid */
+  window?: [number, number];
+  /** Resampled length L. @default 128 */
+  length?: number;
+  /**
+   * `minmax`: (x - min) / (max - min) per series; `zscore`: (x - mean) / std per series;
+   * `global`: min-max with the min and max over every converged row (fitted on the data),
+   * which keeps amplitudes comparable across rows. @default 'minmax'
+   */
+  scaling?: NormalizationSpec['scaling'];
+}
+
+/** Default resampled length: the paper's curves had ~100 points; 128 is a round power of two. */
+export const DEFAULT_SERIES_LENGTH = 128;
+
+/**
+ * Completes normalisation options against a dataset's observables and time grid.
+ * @throws InputError naming the option
+ */
+export function resolveNormalization(options: NormalizeOptions, observables: readonly string[], grid: TimeGridSpec): NormalizationSpec {
+  const strand = options.strand ?? observables[0];
+  if (strand === undefined || !observables.includes(strand)) {
+    throw new InputError(`--strand ${String(options.strand)}: not an observed series of this data (observed: ${observables.join(', ')})`);
+  }
+  const gridEnd = grid.start + grid.step * (grid.points - 1);
+  const window: [number, number] = options.window ?? [grid.start, gridEnd];
+  if (!(window[0] >= grid.start - 1e-9 && window[1] <= gridEnd + 1e-9 && window[1] > window[0])) {
+    throw new InputError(`--window ${window[0]}:${window[1]}: expected start:end with ${grid.start} <= start < end <= ${gridEnd} (the time grid)`);
+  }
+  const length = options.length ?? DEFAULT_SERIES_LENGTH;
+  if (!Number.isInteger(length) || length < 2 || length > 100_000) throw new InputError(`--length ${length}: expected an integer from 2 to 100000`);
+  const scaling = options.scaling ?? 'minmax';
+  if (!['minmax', 'zscore', 'global'].includes(scaling)) throw new InputError(`--scale ${scaling}: expected minmax, zscore or global`);
+  return { strand, window, length, scaling };
+}
+
+/**
+ * Resamples a series on a uniform grid to `length` points spread evenly over the window
+ * (both ends included), by linear interpolation between grid points.
+ */
+export function resampleSeries(raw: ArrayLike<number>, grid: TimeGridSpec, window: [number, number], length: number): Float64Array {
+  const out = new Float64Array(length);
+  const last = grid.points - 1;
+  for (let j = 0; j < length; j++) {
+    const t = window[0] + ((window[1] - window[0]) * j) / (length - 1);
+    const pos = Math.min(Math.max((t - grid.start) / grid.step, 0), last);
+    const k = Math.min(Math.floor(pos), last - 1);
+    const f = pos - k;
+    out[j] = last === 0 ? raw[0]! : raw[k]! * (1 - f) + raw[k + 1]! * f;
+  }
+  return out;
+}
+
+/** Offset and scale mapping a series to [0, 1] (min-max) or to mean 0, std 1 (z-score). A constant series gets scale 1. */
+export function fitScaling(x: ArrayLike<number>, scaling: 'minmax' | 'zscore'): { offset: number; scale: number } {
+  const n = x.length;
+  if (scaling === 'minmax') {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      min = Math.min(min, x[i]!);
+      max = Math.max(max, x[i]!);
+    }
+    const range = max - min;
+    return { offset: min, scale: range > 0 ? range : 1 };
+  }
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i]!;
+  mean /= n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (x[i]! - mean) ** 2;
+  const std = Math.sqrt(v / n);
+  return { offset: mean, scale: std > 0 ? std : 1 };
+}
+
+/**
+ * Fills a row's normalised series and behaviour labels from its raw columns. Failed rows
+ * (outcome not converged) get nulls: a failure is never written as if it were data.
+ *
+ * The behaviour is judged on the raw series in the window (in nM, at full time resolution),
+ * not on the resampled one, so short pulses between resampled points still count.
+ */
+export function normalizeRow(row: DatasetRow, spec: NormalizationSpec, observables: readonly string[], grid: TimeGridSpec): void {
+  const raw = row.raw[observables.indexOf(spec.strand)];
+  if (row.outcome !== 'converged' || !raw) {
+    row.series = null;
+    row.offset = row.scale = row.period = row.amplitude = null;
+    row.behaviour = null;
+    return;
+  }
+  const resampled = resampleSeries(raw, grid, spec.window, spec.length);
+  const { offset, scale } = spec.scaling === 'global' ? spec.global! : fitScaling(resampled, spec.scaling);
+  const series = new Float32Array(spec.length);
+  for (let j = 0; j < spec.length; j++) series[j] = (resampled[j]! - offset) / scale;
+  row.series = series;
+  row.offset = offset;
+  row.scale = scale;
+  const k0 = Math.max(0, Math.ceil((spec.window[0] - grid.start) / grid.step - 1e-9));
+  const k1 = Math.min(grid.points - 1, Math.floor((spec.window[1] - grid.start) / grid.step + 1e-9));
+  const t = new Float64Array(k1 - k0 + 1);
+  for (let k = k0; k <= k1; k++) t[k - k0] = grid.start + k * grid.step;
+  const a = analyzeSeries(t, raw.subarray(k0, k1 + 1));
+  row.behaviour = a.behaviour;
+  row.period = a.period ?? null;
+  row.amplitude = a.amplitude ?? null;
+}
+
+/**
+ * Fits the `global` scaling: min and max of the resampled observed series over every
+ * converged row.
+ */
+export function fitGlobalScaling(rows: Iterable<DatasetRow>, spec: NormalizationSpec, observables: readonly string[], grid: TimeGridSpec): { offset: number; scale: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  const index = observables.indexOf(spec.strand);
+  for (const row of rows) {
+    const raw = row.raw[index];
+    if (row.outcome !== 'converged' || !raw) continue;
+    const r = resampleSeries(raw, grid, spec.window, spec.length);
+    for (const v of r) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+  }
+  if (!Number.isFinite(min)) return { offset: 0, scale: 1 };
+  return { offset: min, scale: max > min ? max - min : 1 };
+}

@@ -1,0 +1,31 @@
+/**
+ * Worker-thread entry of a sweep: receives the job once, then ranges of sample indices, and
+ * posts rows back (their typed arrays transferred, not copied).
+ */
+import { parentPort } from 'node:worker_threads';
+import { createSampleRunner, type SweepJob } from './run-sample.js';
+import type { DatasetRow } from './schema.js';
+
+/** Messages from the main thread. */
+export type ToWorker = { type: 'init'; job: SweepJob } | { type: 'run'; start: number; end: number };
+/** Messages to the main thread. */
+export type FromWorker = { type: 'rows'; rows: DatasetRow[] } | { type: 'error'; message: string };
+
+if (parentPort) {
+  const port = parentPort;
+  let run: ((index: number) => DatasetRow) | undefined;
+  port.on('message', (message: ToWorker) => {
+    try {
+      if (message.type === 'init') {
+        run = createSampleRunner(message.job);
+        return;
+      }
+      const rows: DatasetRow[] = [];
+      for (let i = message.start; i < message.end; i++) rows.push(run!(i));
+      const transfer = rows.flatMap((r) => [...r.raw, r.series, r.parameters].filter((a): a is Float32Array | Float64Array => a !== null).map((a) => a.buffer as ArrayBuffer));
+      port.postMessage({ type: 'rows', rows } satisfies FromWorker, transfer);
+    } catch (error) {
+      port.postMessage({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) } satisfies FromWorker);
+    }
+  });
+}

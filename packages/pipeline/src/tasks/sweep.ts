@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { compileNetwork, DEFAULT_TOLERANCES, type SolverName } from '@penvae/simulator';
+import { InputError } from '../errors.js';
+import { loadNetwork } from '../io/network-source.js';
+import { processOutput, type Output } from '../io/output.js';
+import { PACKAGE_VERSION } from '../version.js';
+import { datasetSchema, DatasetWriter, rowsToBatch, type DatasetMetadata } from '../dataset/arrow.js';
+import { resolveNormalization, type NormalizeOptions } from '../dataset/normalize.js';
+import { defaultWorkers, runSweepRows } from '../dataset/pool.js';
+import { Progress } from '../dataset/progress.js';
+import type { SweepJob } from '../dataset/run-sample.js';
+import { BATCH_ROWS, type DatasetLayout, type DatasetRow, type TimeGridSpec } from '../dataset/schema.js';
+import { parseShard, parseSweepFile, parseVary, prepareSweep, shardRange, type Design, type SweepSpec } from '../dataset/sweep-spec.js';
+import { runNormalize } from './normalize.js';
+
+/** Options of {@link runSweep} (`pipeline simulate --samples/--sweep ... --out file.arrow`). */
+export interface SweepCommandOptions extends NormalizeOptions {
+  /** Built-in network name or network JSON file. */
+  network: string;
+  /** Output dataset (`.arrow`). */
+  out: string;
+  /** Number of samples (overrides the sweep file's). */
+  samples?: number;
+  /** `--vary` strings: `path=min:max[:uniform|log][:levels]`. */
+  vary?: string[];
+  /** A sweep JSON file ({@link SweepSpec}); `--vary`, `--samples`, `--design`, `--seed` add to / override it. */
+  sweep?: string;
+  /** @default 'random' */
+  design?: Design;
+  /** @default 1 */
+  seed?: number;
+  tEnd?: number;
+  step?: number;
+  solver?: SolverName;
+  rtol?: number;
+  atol?: number;
+  /** Step budget per simulation. @default 200000 */
+  maxSteps?: number;
+  /** Worker threads (0: this thread). @default one per core */
+  workers?: number;
+  /** `i/n`: run only the i-th of n slices of the sweep. */
+  shard?: string;
+  /** Show progress. @default true */
+  progress?: boolean;
+}
+
+/** What {@link runSweep} did. */
+export interface SweepCommandResult {
+  path: string;
+  rows: number;
+  outcomes: Record<string, number>;
+  seconds: number;
+}
+
+/** Assembles the sweep spec from a file and/or the command line. */
+function buildSweepSpec(options: SweepCommandOptions): SweepSpec {
+  let spec: SweepSpec = { samples: options.samples ?? 0, vary: [] };
+  if (options.sweep !== undefined) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(options.sweep, 'utf8'));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new InputError(`--sweep ${options.sweep}: ${code ? `cannot read the file (${code})` : `not valid JSON (${(error as Error).message})`}`);
+    }
+    spec = parseSweepFile(doc, options.sweep);
+  }
+  if (options.samples !== undefined) spec.samples = options.samples;
+  if (options.design !== undefined) spec.design = options.design;
+  if (options.seed !== undefined) spec.seed = options.seed;
+  for (const v of options.vary ?? []) spec.vary.push(parseVary(v));
+  if (!spec.samples) throw new InputError('--samples: give the number of samples (or a --sweep file with "samples")');
+  if (spec.vary.length === 0) throw new InputError('--vary: give at least one quantity to vary (or a --sweep file with "vary"), e.g. --vary \'parameters.exoVm=200:400\'');
+  return spec;
+}
+
+/**
+ * Runs a parameter sweep of one network on every core and streams the results into an Arrow
+ * dataset (see dataset/schema.ts). Every sample is a row: failed simulations keep their outcome
+ * and message, with null series. The same options give a byte-identical file, whatever the
+ * number of workers; shards merge into the file one run would have written.
+ */
+export async function runSweep(options: SweepCommandOptions, output: Output = processOutput): Promise<SweepCommandResult> {
+  if (extname(options.out).toLowerCase() !== '.arrow') throw new InputError(`--out ${options.out}: a sweep writes an Arrow dataset; expected a .arrow file name`);
+  const loaded = loadNetwork(options.network);
+  const { network } = loaded;
+  const prepared = prepareSweep(network, buildSweepSpec(options));
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (shard && options.scaling === 'global') {
+    throw new InputError('--scale global is fitted on the whole dataset: run the shards with the default scaling, merge them, then `pipeline normalize --scale global`');
+  }
+  const tEnd = options.tEnd ?? network.time?.end;
+  const step = options.step ?? network.time?.step ?? 1;
+  if (tEnd === undefined) throw new InputError(`${loaded.source} has no "time" grid: give --t-end (and --step)`);
+  if (!(tEnd > 0) || !(step > 0) || step > tEnd) throw new InputError(`--t-end ${tEnd} --step ${step}: expected 0 < step <= t-end`);
+  const grid: TimeGridSpec = { start: 0, step, points: Math.floor(tEnd / step + 1e-9) + 1 };
+  if (grid.points > 200_000) throw new InputError(`--step ${step}: ${grid.points} points per series is too many for a dataset (at most 200000; use a larger --step)`);
+  const model = compileNetwork(network);
+  const observables = [...model.observables];
+  const normalization = resolveNormalization(options, observables, grid);
+  const solverName = options.solver ?? 'rosenbrock';
+  const tolerances = DEFAULT_TOLERANCES[solverName];
+  if (!tolerances) throw new InputError(`--solver ${solverName}: expected rosenbrock or odex`);
+  const job: SweepJob = {
+    networkText: loaded.text,
+    networkSource: loaded.source,
+    sweep: prepared.spec,
+    grid,
+    solver: { name: solverName, rtol: options.rtol ?? tolerances.rtol, atol: options.atol ?? tolerances.atol, maxSteps: options.maxSteps ?? 200_000 },
+    observables,
+    normalization,
+  };
+  const layout: DatasetLayout = { parameters: prepared.spec.vary.map((v) => v.path), observables, rawLength: grid.points, seriesLength: normalization.length };
+  const meta: DatasetMetadata = {
+    kind: 'simulation',
+    packageVersion: PACKAGE_VERSION,
+    network: loaded.text,
+    sweep: prepared.spec,
+    timeGrid: grid,
+    solver: { name: job.solver.name, rtol: job.solver.rtol, atol: job.solver.atol },
+    normalization,
+  };
+  const range = shard ? shardRange(prepared.spec.samples, shard) : { start: 0, end: prepared.spec.samples };
+  if (shard) meta.shard = `${shard.index + 1}/${shard.count}`;
+  const schema = datasetSchema(layout, meta);
+  const writer = new DatasetWriter(options.out, schema);
+  const outcomes: Record<string, number> = {};
+  const total = range.end - range.start;
+  const workers = options.workers ?? defaultWorkers();
+  const progress = options.progress === false ? undefined : new Progress(output, `simulate ${network.name}`, total);
+  const began = performance.now();
+  let batch: DatasetRow[] = [];
+  const flush = () => {
+    if (batch.length) writer.write(rowsToBatch(schema, layout, batch));
+    batch = [];
+  };
+  try {
+    await runSweepRows({
+      job,
+      start: range.start,
+      end: range.end,
+      workers,
+      onRow: (row) => {
+        outcomes[row.outcome] = (outcomes[row.outcome] ?? 0) + 1;
+        batch.push(row);
+        // Batches end at multiples of BATCH_ROWS in sample_id, whatever the shard or worker count.
+        if ((row.sampleId + 1) % BATCH_ROWS === 0) flush();
+      },
+      onProgress: (done) => progress?.update(done),
+    });
+    flush();
+    progress?.finish();
+    await writer.commit();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  const seconds = (performance.now() - began) / 1000;
+  const counts = Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(', ');
+  output.err(`wrote ${options.out}: ${total} rows (samples ${range.start}..${range.end - 1} of ${prepared.spec.samples}); outcomes: ${counts}; ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(1)} simulations/s on ${Math.max(1, workers)} worker${workers === 1 ? '' : 's'}`);
+  if (normalization.scaling === 'global') {
+    await runNormalize({ input: options.out, out: options.out, scaling: 'global', strand: normalization.strand, window: normalization.window, length: normalization.length }, output);
+  }
+  return { path: options.out, rows: total, outcomes, seconds };
+}
