@@ -14,7 +14,17 @@ export { expandPenNetwork, resolvePenParameters, templateName, type ExpandedPenN
 export { compileNetwork, type CompiledNetwork, type CompiledTemplate, type CompileOptions } from './network/compile.js';
 export * from './ode/types.js';
 export { resolveIntegrateOptions, DEFAULT_INTEGRATE_OPTIONS, type ResolvedIntegrateOptions } from './ode/options.js';
-export { integrateRosenbrock } from './ode/rosenbrock.js';
+export { integrateRosenbrock, RODAS4, RODAS5P, type RosenbrockOptions, type RosenbrockTableau } from './ode/rosenbrock.js';
+export { createDenseSolver, type IterationMatrixSolver } from './ode/linear-solver.js';
+export {
+  createSparseSolverFactory,
+  DEFAULT_CODEGEN_AFTER,
+  MAX_GENERATED_OPERATIONS,
+  type SparseIterationMatrixSolver,
+  type SparseLuAnalysis,
+  type SparseSolverFactory,
+  type SparseSolverOptions,
+} from './ode/sparse-lu.js';
 export { integrateOdex } from './ode/odex.js';
 export { decomposeLu, solveLu } from './ode/lu.js';
 export {
@@ -23,6 +33,7 @@ export {
   extractSeries,
   makeTimeGrid,
   SOLVERS,
+  SPARSE_SOLVER_MIN_STATES,
   DEFAULT_TOLERANCES,
   type SolverName,
   type SimulateOptions,

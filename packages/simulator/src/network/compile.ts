@@ -1,4 +1,5 @@
 import { StructureMismatchError } from '../errors.js';
+import { createSparseSolverFactory, type SparseSolverFactory } from '../ode/sparse-lu.js';
 import type { Derivative, JacobianFunction, OdeSystem } from '../ode/types.js';
 import { expandPenNetwork, type ExpandedTemplate } from './expand.js';
 import type { Network, ReactionsNetwork, TimeGrid } from './types.js';
@@ -46,6 +47,11 @@ export interface CompiledNetwork extends OdeSystem {
   readonly generated: boolean;
   /** The reactions network the ODEs come from (the expansion, for a `pen` network). */
   readonly reactions: ReactionsNetwork;
+  /**
+   * A sparse LU for this structure's iteration matrices, built on first use and kept: it stays
+   * valid across {@link setValues}, and its generated code only pays off when reused (a sweep).
+   */
+  readonly sparseSolver: SparseSolverFactory;
   /**
    * Takes the numbers of `network` (same structure: same strands/species, templates,
    * reactions and pools) without recompiling.
@@ -212,8 +218,8 @@ function productSource(coef: string, idx: ArrayLike<number>, skip = -1): string 
 /**
  * Generates the rhs and Jacobian as straight-line code over the flat arrays.
  *
- * Why: on the 20-state oligator the generated rhs runs ~5x faster than the interpreted loop
- * (bench/simulator.js, "rhs calls/s"), and the integrator spends most of its time in it.
+ * Why: on the 19-state oligator the generated rhs runs 7-10x faster than the interpreted loop
+ * (bench/simulator.js, "rhs calls/s": 8.1x in the run recorded in bench/README.md).
  * Only indices and numeric literals are spliced into the source, never names from the file.
  */
 function generate(st: Structure, values: Float64Array): { rhs: Derivative; jacobian: JacobianFunction } {
@@ -432,13 +438,15 @@ export function compileNetwork(network: Network, options: CompileOptions = {}): 
   const templateTotals = Float64Array.from(templates.map((t) => t.concentration));
   let current = network;
   let currentReactions = reactions;
+  const jacobianPattern = jacobianPatternOf(st);
+  let sparse: SparseSolverFactory | undefined;
   const compiled: CompiledNetwork = {
     name: network.name,
     kind: network.kind,
     size: st.n,
     rhs,
     jacobian,
-    jacobianPattern: jacobianPatternOf(st),
+    jacobianPattern,
     stateNames: st.names,
     observables,
     observableIndices: Int32Array.from(observables.map((o) => index.get(o)!)),
@@ -451,6 +459,9 @@ export function compileNetwork(network: Network, options: CompileOptions = {}): 
     generated,
     get reactions() {
       return currentReactions;
+    },
+    get sparseSolver() {
+      return (sparse ??= createSparseSolverFactory(jacobianPattern, st.n, { codegen: generated }));
     },
     setValues(next: Network) {
       const converted = toReactions(next);
