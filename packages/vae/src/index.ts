@@ -32,6 +32,6 @@ export {
 export { useExplicitTransposeMatMul } from './wasm-kernels.js';
 export { BACKENDS, initBackend, type BackendChoice, type BackendInfo, type InitBackendOptions } from './node/backend.js';
 export {
-  CHECKPOINT_FORMAT_VERSION, loadCheckpoint, loadVae, saveCheckpoint, saveVae, VAE_FORMAT_VERSION,
+  CHECKPOINT_FORMAT_VERSION, loadCheckpoint, loadVae, saveCheckpoint, saveVae, VAE_FORMAT_VERSION, writeDirAtomic,
   type LoadedVae, type SaveVaeMeta, type TrainingSummary, type VaeFileInfo,
 } from './node/io.js';

@@ -7,6 +7,9 @@ import { PACKAGE_VERSION } from '../version.js';
 import { networksCommand, validateCommand } from './commands/networks.js';
 import { baselineCommand, inspectCommand, mergeCommand, normalizeCommand, sweepPathsCommand } from './commands/datasets.js';
 import { simulateCommand } from './commands/simulate.js';
+import { trainCommand } from './commands/train.js';
+import { compareCommand } from './commands/compare.js';
+import { checkReportCommand, demoCommand } from './commands/demo.js';
 
 /** Maps an error to the CLI's exit code (see {@link EXIT_CODES}). */
 export function exitCodeFor(error: unknown): number {
@@ -57,6 +60,10 @@ export async function main(argv: string[], output: Output = processOutput): Prom
     .command(normalizeCommand(output))
     .command(inspectCommand(output))
     .command(mergeCommand(output))
+    .command(trainCommand(output))
+    .command(compareCommand(output))
+    .command(checkReportCommand(output))
+    .command(demoCommand(output))
     .demandCommand(1, 'give a command (see --help)')
     .strict()
     .recommendCommands()

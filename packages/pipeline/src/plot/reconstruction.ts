@@ -43,6 +43,12 @@ export interface ReconstructionOptions {
   seriesNames?: readonly [string, string];
   /** @default false */
   independentY?: boolean;
+  /**
+   * Let each panel choose its own x range (series of different time windows: minutes of
+   * different networks, or the baseline's unit window).
+   * @default false
+   */
+  independentX?: boolean;
   /** @default 200 */
   panelWidth?: number;
   /** @default 130 */
@@ -109,6 +115,9 @@ export function buildReconstructionSpec(items: readonly ReconstructionItem[], op
     spec: options.independentY
       ? { width: options.panelWidth ?? 200, height: options.panelHeight ?? 130, layer: [panel, HEADER_SPACER] }
       : { width: options.panelWidth ?? 200, height: options.panelHeight ?? 130, ...panel },
-    resolve: { scale: { y: options.independentY ? 'independent' : 'shared' } },
+    resolve: {
+      scale: { x: options.independentX ? 'independent' : 'shared', y: options.independentY ? 'independent' : 'shared' },
+      ...(options.independentX ? { axis: { x: 'independent' } } : {}),
+    },
   };
 }

@@ -44,6 +44,12 @@ export interface TraceGridOptions {
    * @default false
    */
   independentY?: boolean;
+  /**
+   * Let each panel choose its own x range (series of different time windows: minutes of
+   * different networks, or the baseline's unit window).
+   * @default false
+   */
+  independentX?: boolean;
   /** @default 200 */
   panelWidth?: number;
   /** @default 120 */
@@ -99,6 +105,9 @@ export function buildTraceGridSpec(rows: readonly TraceRow[], options: TraceGrid
     spec: options.independentY
       ? { width: options.panelWidth ?? 200, height: options.panelHeight ?? 120, layer: [panel, HEADER_SPACER] }
       : { width: options.panelWidth ?? 200, height: options.panelHeight ?? 120, ...panel },
-    resolve: { scale: { y: options.independentY ? 'independent' : 'shared' } },
+    resolve: {
+      scale: { x: options.independentX ? 'independent' : 'shared', y: options.independentY ? 'independent' : 'shared' },
+      ...(options.independentX ? { axis: { x: 'independent' } } : {}),
+    },
   };
 }

@@ -29,11 +29,11 @@ function countColumn(dataset: Dataset, name: string): Record<string, number> {
 
 /**
  * The paper's figure 3 from a dataset: up to `perGroup` example traces per family (per
- * behaviour when the dataset has one family), in nM (series * scale + offset) over the
+ * behaviour when the dataset has one family, unless `groupBy` is 'family'), in nM (series * scale + offset) over the
  * normalisation window. Examples are the first converged rows of each group by sample_id, so
  * the figure is deterministic.
  */
-export function exampleTraces(dataset: Dataset, perGroup = 4): TraceRow[] {
+export function exampleTraces(dataset: Dataset, perGroup = 4, groupBy: 'auto' | 'family' = 'auto'): TraceRow[] {
   const { table, meta } = dataset;
   const family = table.getChild('family')!;
   const behaviour = table.getChild('behaviour');
@@ -44,7 +44,7 @@ export function exampleTraces(dataset: Dataset, perGroup = 4): TraceRow[] {
   if (!series) throw new InputError(`${dataset.path}: dataset has no column series`);
   const families = new Set<string>();
   for (let i = 0; i < table.numRows; i++) families.add(String(family.get(i)));
-  const byBehaviour = families.size === 1 && behaviour !== null;
+  const byBehaviour = groupBy === 'auto' && families.size === 1 && behaviour !== null;
   const [t0, t1] = meta.normalization.window;
   const L = dataset.layout.seriesLength;
   const t = Array.from({ length: L }, (_, j) => t0 + ((t1 - t0) * j) / (L - 1));

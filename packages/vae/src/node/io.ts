@@ -63,8 +63,6 @@ export interface VaeFileInfo {
   readonly formatVersion: number;
   readonly packageVersion: string;
   readonly tfjsVersion: string;
-  /** ISO 8601 time of saving. */
-  readonly savedAt: string;
   /** Backend the model was trained on. */
   readonly backend: string;
   readonly config: ResolvedVaeConfig;
@@ -186,7 +184,6 @@ export async function saveVae(model: VaeModel, dir: string, meta: SaveVaeMeta = 
     formatVersion: VAE_FORMAT_VERSION,
     packageVersion: await packageVersion(),
     tfjsVersion: tf.version.tfjs,
-    savedAt: new Date().toISOString(),
     backend: meta.backend ?? tf.getBackend(),
     config: model.config,
     decoderSigma: { mode: learnedLogSigma === null ? 'fixed' : 'learned', value: decoderSigmaValue(model) },

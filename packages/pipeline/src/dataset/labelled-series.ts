@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import { permutation, deriveSeed } from '../random.js';
+import { readDataset, type Dataset } from './arrow.js';
+
+/** One dataset a model was trained or evaluated on, as recorded in run.json. */
+export interface DatasetRecord {
+  path: string;
+  /** SHA-256 of the file, to notice a dataset replaced under the same name. */
+  sha256: string;
+  kind: string;
+  rows: number;
+  /** Rows with a normalised series (converged). */
+  used: number;
+  /** Rows skipped because the simulation failed. */
+  skipped: number;
+  seriesLength: number;
+  normalization: unknown;
+}
+
+/** Normalised series of one or more datasets, with their labels and where each row came from. */
+export interface LabelledSeries {
+  /** n x L, row-major. */
+  x: Float32Array;
+  n: number;
+  length: number;
+  family: string[];
+  behaviour: string[];
+  network: string[];
+  /** [dataset index, sample_id] of each row. */
+  refs: [number, number][];
+  datasets: DatasetRecord[];
+  /** The datasets as read (tables kept for figures). */
+  tables: Dataset[];
+}
+
+/** SHA-256 of a file, hex. */
+export function hashFile(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/**
+ * Reads the normalised series of every converged row of the given datasets, checking that
+ * they share one series length. Failed rows are skipped and counted.
+ * @throws InputError for unreadable files, missing columns, mixed lengths, or no usable rows
+ */
+export function loadLabelledSeries(paths: readonly string[], label = '--data'): LabelledSeries {
+  if (paths.length === 0) throw new InputError(`${label}: give at least one dataset (.arrow)`);
+  const tables = paths.map((p) => readDataset(p, ['series']));
+  const lengths = new Set(tables.map((t) => t.layout.seriesLength));
+  if (lengths.size > 1) {
+    throw new InputError(
+      `${label}: the datasets have different series lengths (${tables.map((t) => `${t.path}: ${t.layout.seriesLength}`).join(', ')}); ` +
+        'normalise them to one length first, e.g. `pipeline normalize <file> --length 128 --out <file>`',
+    );
+  }
+  const length = [...lengths][0]!;
+  const family: string[] = [];
+  const behaviour: string[] = [];
+  const network: string[] = [];
+  const refs: [number, number][] = [];
+  const chunks: Float32Array[] = [];
+  const datasets: DatasetRecord[] = [];
+  tables.forEach((d, di) => {
+    const { table } = d;
+    const outcome = table.getChild('outcome')!;
+    const series = table.getChild('series')!;
+    const ids = table.getChild('sample_id')!;
+    const fam = table.getChild('family')!;
+    const net = table.getChild('network')!;
+    const beh = table.getChild('behaviour');
+    let used = 0;
+    for (let i = 0; i < table.numRows; i++) {
+      if (outcome.get(i) !== 'converged' || !series.isValid(i)) continue;
+      chunks.push(Float32Array.from(series.get(i) as Iterable<number>));
+      family.push(String(fam.get(i)));
+      network.push(String(net.get(i)));
+      behaviour.push(String(beh?.get(i) ?? 'unlabelled'));
+      refs.push([di, Number(ids.get(i))]);
+      used++;
+    }
+    datasets.push({
+      path: d.path,
+      sha256: hashFile(d.path),
+      kind: d.meta.kind,
+      rows: table.numRows,
+      used,
+      skipped: table.numRows - used,
+      seriesLength: length,
+      normalization: d.meta.normalization,
+    });
+  });
+  const n = chunks.length;
+  if (n === 0) throw new InputError(`${label}: no converged rows with a normalised series in ${paths.join(', ')}`);
+  const x = new Float32Array(n * length);
+  chunks.forEach((c, i) => x.set(c, i * length));
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i]!)) throw new InputError(`${paths[refs[Math.floor(i / length)]![0]]}: sample ${refs[Math.floor(i / length)]![1]} has a non-finite value in its series`);
+  }
+  return { x, n, length, family, behaviour, network, refs, datasets, tables };
+}
+
+/** A seeded train / validation / test split, as row indices into a {@link LabelledSeries}. */
+export interface Split {
+  train: Int32Array;
+  validation: Int32Array;
+  test: Int32Array;
+}
+
+/**
+ * Splits rows at random (seeded) into train, validation and test by the given fractions
+ * (which must sum to 1). Depends only on the seed and the number of rows.
+ * @throws InputError if a fraction is out of range or the training split is empty
+ */
+export function splitRows(n: number, fractions: [number, number, number], seed: number): Split {
+  const [ft, fv, fs] = fractions;
+  if (fractions.some((f) => !(f >= 0 && f <= 1)) || Math.abs(ft + fv + fs - 1) > 1e-9) {
+    throw new InputError(`--split ${fractions.join(',')}: expected three fractions train,validation,test that sum to 1, e.g. 0.8,0.1,0.1`);
+  }
+  const order = permutation(n, deriveSeed(seed, 0x53504c54));
+  const nTrain = Math.round(ft * n);
+  const nVal = Math.round(fv * n);
+  const train = order.slice(0, nTrain).sort();
+  const validation = order.slice(nTrain, nTrain + nVal).sort();
+  const test = order.slice(nTrain + nVal).sort();
+  if (train.length === 0) throw new InputError(`--split ${fractions.join(',')}: the training split of ${n} rows is empty`);
+  return { train, validation, test };
+}
+
+/** The rows `indices` of a row-major matrix, as a new matrix. */
+export function takeRows(x: Float32Array, length: number, indices: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(indices.length * length);
+  for (let k = 0; k < indices.length; k++) out.set(x.subarray(indices[k]! * length, (indices[k]! + 1) * length), k * length);
+  return out;
+}

@@ -1,0 +1,103 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { disposeVae, initBackend, writeDirAtomic, type BackendChoice } from '@penvae/vae';
+import { InputError } from '../errors.js';
+import { processOutput, type Output } from '../io/output.js';
+import { PACKAGE_VERSION } from '../version.js';
+import { readDataset } from '../dataset/arrow.js';
+import { summarize, writeDocuments, type ComparisonMetrics } from '../report/document.js';
+import { evaluate, loadExtraSet, loadRun, type EvalSet, type Evaluation, type LoadedRun } from '../report/evaluate.js';
+import { renderFigures } from '../report/figures.js';
+import { exampleTraces } from './inspect.js';
+
+/** Options of {@link runCompare} (`pipeline compare`). */
+export interface CompareCommandOptions {
+  /** Run directories written by `pipeline train`. */
+  runs: string[];
+  /** Extra datasets every model is also evaluated on. */
+  data?: string[];
+  /** Report directory (replaced atomically; never left half-written). */
+  out: string;
+  /** Seed of prior samples and subsampling. @default 1 */
+  seed?: number;
+  /** @default 'auto' */
+  backend?: BackendChoice;
+}
+
+/**
+ * Evaluates trained runs on their own test splits, on each other's (cross-domain) and on extra
+ * datasets, renders the paper's figures 3–6 plus training curves and metric bars, and writes
+ * metrics.json, report.md and a self-contained index.html into `out` (atomically).
+ */
+export async function runCompare(options: CompareCommandOptions, output: Output = processOutput): Promise<ComparisonMetrics> {
+  if (options.runs.length === 0) throw new InputError('--run: give at least one run directory (from `pipeline train`)');
+  const seed = options.seed ?? 1;
+  const backend = await initBackend(options.backend ?? 'auto');
+  output.err(`backend: ${backend.backend}`);
+  const runs: LoadedRun[] = [];
+  try {
+    for (const dir of options.runs) runs.push(await loadRun(dir));
+    const names = runs.map((r) => r.name);
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate) throw new InputError(`--run: two runs are named "${duplicate}" (the directory name); give them distinct directory names`);
+    const lengths = new Set(runs.map((r) => r.model.config.seriesLength));
+    if (lengths.size > 1) {
+      throw new InputError(`--run: the runs take series of different lengths (${runs.map((r) => `${r.name}: ${r.model.config.seriesLength}`).join(', ')}); compare runs trained on one length`);
+    }
+    const length = [...lengths][0]!;
+    const extras: EvalSet[] = (options.data ?? []).map((p) => loadExtraSet(p, length));
+    const warnings = runs.flatMap((r) => r.warnings);
+    for (const w of warnings) output.err(`warning: ${w}`);
+
+    const evaluations: Evaluation[] = [];
+    for (const run of runs) {
+      for (const other of runs) {
+        const domain = other === run ? 'own' : 'cross';
+        output.err(`evaluating ${run.name} on ${other.test.name}...`);
+        evaluations.push(evaluate(run, other.test, domain, seed));
+      }
+      for (const extra of extras) {
+        output.err(`evaluating ${run.name} on ${extra.name}...`);
+        evaluations.push(evaluate(run, extra, 'extra', seed));
+      }
+    }
+    const extraTraces = (options.data ?? []).flatMap((p) => exampleTraces(readDataset(p), 3));
+    const out = resolve(options.out);
+    let metrics: ComparisonMetrics | undefined;
+    await writeDirAtomic(out, 'metrics.json', async (tmp) => {
+      output.err('rendering figures...');
+      const { figures, interpolations } = await renderFigures(tmp, runs, evaluations, extraTraces);
+      const base: Omit<ComparisonMetrics, 'summary'> = {
+        formatVersion: 1,
+        packageVersion: PACKAGE_VERSION,
+        seed,
+        runs: runs.map((r) => ({
+          name: r.name,
+          dir: r.dir,
+          latentDim: r.model.config.latentDim,
+          encoder: r.model.config.encoder,
+          backend: r.info.backend,
+          datasets: r.record.datasets.map((d) => ({ path: d.path, rows: d.rows, used: d.used, kind: d.kind })),
+          trainRows: r.train.n,
+          testRows: r.test.n,
+          epochs: r.record.history.length,
+          bestEpoch: r.record.result?.bestEpoch ?? null,
+          stopReason: r.record.result?.stopReason ?? 'unknown',
+          trainSeconds: r.record.result?.seconds ?? Number.NaN,
+        })),
+        evaluations,
+        interpolations,
+        warnings,
+      };
+      metrics = { ...base, summary: summarize(base) };
+      const write = (path: string, data: string) => writeFileSync(path, data);
+      write(join(tmp, 'metrics.json'), `${JSON.stringify(metrics, null, 1)}\n`);
+      writeDocuments(tmp, metrics, figures, write);
+    });
+    for (const line of metrics!.summary) output.out(line);
+    output.err(`wrote ${join(options.out, 'index.html')} (open it in a browser), report.md, metrics.json and figures/`);
+    return metrics!;
+  } finally {
+    for (const r of runs) disposeVae(r.model);
+  }
+}
