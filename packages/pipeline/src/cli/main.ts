@@ -49,21 +49,14 @@ function installSignalHandlers(output: Output): void {
  */
 export async function main(argv: string[], output: Output = processOutput): Promise<number> {
   installSignalHandlers(output);
+  const commands = [
+    simulateCommand, networksCommand, validateCommand, sweepPathsCommand, baselineCommand, normalizeCommand, inspectCommand,
+    mergeCommand, trainCommand, compareCommand, checkReportCommand, demoCommand,
+  ].map((make) => make(output));
   const parser = yargs(argv)
     .scriptName('pipeline')
     .usage('$0 <command> [options]\n\nPEN DNA toolbox simulator, Arrow datasets and a VAE for concentration time series.')
-    .command(simulateCommand(output))
-    .command(networksCommand(output))
-    .command(validateCommand(output))
-    .command(sweepPathsCommand(output))
-    .command(baselineCommand(output))
-    .command(normalizeCommand(output))
-    .command(inspectCommand(output))
-    .command(mergeCommand(output))
-    .command(trainCommand(output))
-    .command(compareCommand(output))
-    .command(checkReportCommand(output))
-    .command(demoCommand(output))
+    .command(commands)
     .demandCommand(1, 'give a command (see --help)')
     .strict()
     .recommendCommands()

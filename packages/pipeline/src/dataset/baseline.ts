@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { createRandom, deriveSeed } from '../random.js';
-import type { DatasetRow } from './schema.js';
+import { newRow, type DatasetRow } from './schema.js';
 
 /**
  * The paper's stand-in data (Fig. 3–6): sin curves (oscillators), sigmoid curves (switches,
@@ -125,21 +125,7 @@ export function generateBaselineRow(spec: BaselineSpec, index: number): DatasetR
     const t = k / (L - 1);
     y[k] = offset + (sin ? sin(t) : 0) + (sigmoid ? sigmoid(t) : 0);
   }
-  return {
-    sampleId: index,
-    network: 'baseline',
-    family,
-    seed,
-    outcome: 'converged',
-    message: '',
-    stats: null,
-    parameters: p,
-    raw: [y],
-    series: null,
-    offset: null,
-    scale: null,
-    behaviour: null,
-    period: null,
-    amplitude: null,
-  };
+  const row = newRow({ sampleId: index, network: 'baseline', family, seed, parameters: p }, 1);
+  row.raw = [y];
+  return row;
 }

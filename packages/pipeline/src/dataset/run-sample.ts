@@ -6,7 +6,7 @@ import {
   type SolverName,
 } from '@penvae/simulator';
 import { normalizeRow } from './normalize.js';
-import type { DatasetRow, NormalizationSpec, TimeGridSpec } from './schema.js';
+import { newRow, type DatasetRow, type NormalizationSpec, type TimeGridSpec } from './schema.js';
 import { prepareSweep, sampleValues, type PreparedSweep } from './sweep-spec.js';
 
 /** Everything a worker needs to simulate any sample of a sweep (structured-clone friendly). */
@@ -38,23 +38,7 @@ export function createSampleRunner(job: SweepJob): (index: number) => DatasetRow
   const perRow: NormalizationSpec = job.normalization.scaling === 'global' ? { ...job.normalization, scaling: 'minmax' } : job.normalization;
   return (index: number): DatasetRow => {
     const { values, seed } = sampleValues(job.sweep, index);
-    const row: DatasetRow = {
-      sampleId: index,
-      network: base.name,
-      family: base.name,
-      seed,
-      outcome: 'converged',
-      message: '',
-      stats: null,
-      parameters: values,
-      raw: job.observables.map(() => null),
-      series: null,
-      offset: null,
-      scale: null,
-      behaviour: null,
-      period: null,
-      amplitude: null,
-    };
+    const row = newRow({ sampleId: index, network: base.name, family: base.name, seed, parameters: values }, job.observables.length);
     try {
       model.setValues(prepared.apply(values));
     } catch (error) {

@@ -114,3 +114,23 @@ export interface DatasetRow {
   period: number | null;
   amplitude: number | null;
 }
+
+/**
+ * A converged row with nothing computed yet: null series, statistics and labels (filled by the
+ * simulation and normalisation stages).
+ */
+export function newRow(fields: Pick<DatasetRow, 'sampleId' | 'network' | 'family' | 'seed' | 'parameters'>, observables: number): DatasetRow {
+  return {
+    ...fields,
+    outcome: 'converged',
+    message: '',
+    stats: null,
+    raw: Array.from({ length: observables }, () => null),
+    series: null,
+    offset: null,
+    scale: null,
+    behaviour: null,
+    period: null,
+    amplitude: null,
+  };
+}

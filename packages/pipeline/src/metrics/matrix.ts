@@ -2,6 +2,7 @@
  * Row-major matrices as flat typed arrays, and the few primitives every metric shares:
  * shape checks, squared Euclidean distances between rows, and seeded row subsampling.
  */
+import { createRandom } from '../random.js';
 import { MetricInputError } from './errors.js';
 
 /** A row-major `n x d` matrix: row `i` is `data[i*d .. i*d+d)`. */
@@ -63,20 +64,6 @@ export function indexLabels(labels: ArrayLike<Label>): { index: Int32Array; name
   return { index, names: [...ids.keys()] };
 }
 
-/**
- * mulberry32 (Tommy Ettinger, public domain): a 32-bit state PRNG, uniform in [0, 1).
- * Enough for choosing subsamples; not for statistics that need long periods.
- */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Rows `0..n-1` when `n <= maxRows`, otherwise floor(maxRows) distinct rows drawn uniformly without
@@ -133,3 +120,5 @@ export function kthNeighbourDistances(data: Matrix, n: number, d: number, k: num
   }
   return out;
 }
+
+export { createRandom };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { compileNetwork, DEFAULT_TOLERANCES, type SolverName } from '@penvae/simulator';
+import { compileNetwork, DEFAULT_TOLERANCES, type SimulateOptions } from '@penvae/simulator';
 import { InputError } from '../errors.js';
 import { loadNetwork } from '../io/network-source.js';
 import { processOutput, type Output } from '../io/output.js';
@@ -15,7 +15,7 @@ import { parseShard, parseSweepFile, parseVary, prepareSweep, shardRange, type D
 import { runNormalize } from './normalize.js';
 
 /** Options of {@link runSweep} (`pipeline simulate --samples/--sweep ... --out file.arrow`). */
-export interface SweepCommandOptions extends NormalizeOptions {
+export interface SweepCommandOptions extends NormalizeOptions, Pick<SimulateOptions, 'tEnd' | 'step' | 'solver' | 'rtol' | 'atol'> {
   /** Built-in network name or network JSON file. */
   network: string;
   /** Output dataset (`.arrow`). */
@@ -30,11 +30,6 @@ export interface SweepCommandOptions extends NormalizeOptions {
   design?: Design;
   /** @default 1 */
   seed?: number;
-  tEnd?: number;
-  step?: number;
-  solver?: SolverName;
-  rtol?: number;
-  atol?: number;
   /** Step budget per simulation. @default 200000 */
   maxSteps?: number;
   /** Worker threads (0: this thread). @default one per core */
