@@ -105,7 +105,7 @@ function sections(m: ComparisonMetrics): { title: string; md: string; html: stri
     ['model', 'evaluated on', 'rows', 'VAE rel. MSE', 'PCA rel. MSE (same k)', 'PCA / VAE', '−ELBO (nats)', 'recon', 'KL', 'active units'],
     m.evaluations.map((e) => [e.run, `${e.data} (${e.domain})`, String(e.rows), f(e.relativeMse.vae), f(e.relativeMse.pca), ratio(e.relativeMse.pca, e.relativeMse.vae), f(e.negativeElbo.total), f(e.negativeElbo.recon), f(e.negativeElbo.kl), `${e.activeUnits}/${e.klPerDim.length}`]),
   );
-  out.push({ title: 'Reconstruction (reference: PCA with as many components as latent dimensions, fitted on the same training split)', ...rec });
+  out.push({ title: 'Reconstruction (reference: PCA with as many components as latent dimensions, fitted on the same training split; −ELBO is a continuous density, so it can be negative)', ...rec });
   const groups = table(
     ['model', 'evaluated on', 'label', 'rows', 'VAE rel. MSE', 'PCA rel. MSE', 'PCA / VAE'],
     m.evaluations.flatMap((e) =>

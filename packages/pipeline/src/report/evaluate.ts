@@ -31,8 +31,8 @@ export interface EvalSet {
   family: string[];
   behaviour: string[];
   network: string[];
-  /** Time points of each series (the normalisation window resampled), for figures. */
-  t: number[];
+  /** Time points of each row's series (its dataset's normalisation window, resampled), for figures. */
+  times: number[][];
 }
 
 /** A trained run read back: its record, model, data, split and PCA floor. */
@@ -61,8 +61,9 @@ function seriesTimes(data: LabelledSeries, datasetIndex: number): number[] {
 
 function evalSetOf(data: LabelledSeries, idx: ArrayLike<number>, name: string, fromRun?: string): EvalSet {
   const s = subset(data, idx);
-  const first = idx.length ? data.refs[idx[0]!]![0] : 0;
-  return { name, ...(fromRun ? { fromRun } : {}), x: s.x, n: s.n, length: s.length, family: s.family, behaviour: s.behaviour, network: s.network, t: seriesTimes(data, first) };
+  const perDataset = data.tables.map((_, d) => seriesTimes(data, d));
+  const times = s.refs.map(([d]) => perDataset[d]!);
+  return { name, ...(fromRun ? { fromRun } : {}), x: s.x, n: s.n, length: s.length, family: s.family, behaviour: s.behaviour, network: s.network, times };
 }
 
 /**

@@ -123,7 +123,7 @@ export async function renderFigures(
       const reconstruction = rec.subarray(k * run.test.length, (k + 1) * run.test.length);
       let se = 0;
       for (let j = 0; j < input.length; j++) se += (input[j]! - reconstruction[j]!) ** 2;
-      items.push({ group: run.test.family[i]!, label: `${run.name}: ${run.test.family[i]} (MSE ${(se / input.length).toExponential(1)})`, t: run.test.t, input: Array.from(input), reconstruction: Array.from(reconstruction) });
+      items.push({ group: run.test.family[i]!, label: `${run.name}: ${run.test.family[i]} (MSE ${(se / input.length).toExponential(1)})`, t: run.test.times[i]!, input: Array.from(input), reconstruction: Array.from(reconstruction) });
     });
   }
   await render(

@@ -14,7 +14,7 @@ export interface DemoOptions {
   name?: string;
   /** Multiplies every sample count (0.1 for a smoke test). @default 1 */
   scale?: number;
-  /** Training epochs of both VAEs. @default 150 */
+  /** Training epochs of both VAEs (early stopping may end sooner). @default 300 */
   epochs?: number;
   /** Worker threads of the sweeps. @default one per core */
   workers?: number;
@@ -31,7 +31,7 @@ export async function runDemo(options: DemoOptions = {}, output: Output = proces
   const name = options.name ?? 'demo';
   const scale = options.scale ?? 1;
   const n = (count: number) => Math.max(8, Math.round(count * scale));
-  const epochs = options.epochs ?? 150;
+  const epochs = options.epochs ?? 300;
   const data = join('datasets', name);
   const runs = join('runs', name);
   const report = join('reports', name);
@@ -42,28 +42,28 @@ export async function runDemo(options: DemoOptions = {}, output: Output = proces
   step('1/5 simulating parameter sweeps of the built-in networks');
   await runSweep(
     {
-      network: 'oscillator', out: join(data, 'oscillator.arrow'), samples: n(300), seed: 1, tEnd: 3000, step: 10, ...workers,
+      network: 'oscillator', out: join(data, 'oscillator.arrow'), samples: n(500), seed: 1, tEnd: 3000, step: 10, ...workers,
       vary: ['templates[a->a].concentration=25:60:log', 'templates[b->i].concentration=50:120:log', 'parameters.exoVm=200:400'],
     },
     output,
   );
   await runSweep(
     {
-      network: 'switch', out: join(data, 'switch.arrow'), samples: n(200), seed: 2, tEnd: 1500, step: 5, ...workers,
+      network: 'switch', out: join(data, 'switch.arrow'), samples: n(400), seed: 2, tEnd: 1500, step: 5, ...workers,
       vary: ['strands[a].initial=0.1:20:log', 'strands[b].initial=0.1:20:log', 'templates[a->ib].concentration=10:30'],
     },
     output,
   );
   await runSweep(
     {
-      network: 'amplifier', out: join(data, 'amplifier.arrow'), samples: n(100), seed: 3, ...workers,
+      network: 'amplifier', out: join(data, 'amplifier.arrow'), samples: n(300), seed: 3, tEnd: 60, step: 0.5, ...workers,
       vary: ['templates[a->a].concentration=10:80:log', 'strands[a].initial=0.1:10:log'],
     },
     output,
   );
 
   step('2/5 writing the sin/sigmoid baseline');
-  await runBaseline({ samples: n(600), length: 128, seed: 4, out: join(data, 'baseline.arrow') }, output);
+  await runBaseline({ samples: n(2000), length: 128, seed: 4, out: join(data, 'baseline.arrow') }, output);
 
   step('3/5 training a VAE on the simulated traces');
   rmSync(join(runs, 'sim'), { recursive: true, force: true });

@@ -14,7 +14,7 @@ export function demoCommand(output: Output): CommandModule {
       y
         .option('name', { type: 'string', default: 'demo', describe: 'folder under datasets/, runs/ and reports/' })
         .option('scale', { type: 'number', default: 1, describe: 'multiply every sample count (e.g. 0.1 for a quick smoke run)' })
-        .option('epochs', { type: 'number', default: 150, describe: 'training epochs of both VAEs' })
+        .option('epochs', { type: 'number', default: 300, describe: 'training epochs of both VAEs (early stopping may end sooner)' })
         .option('workers', { type: 'number', describe: 'worker threads of the sweeps (default: one per core)' })
         .option('browser-check', { type: 'boolean', default: true, describe: 'open the report in headless Chromium when installed' }),
     handler: async (argv) => {
