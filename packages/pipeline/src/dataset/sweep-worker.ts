@@ -1,6 +1,6 @@
 /**
  * Worker-thread entry of a sweep: receives the job once, then ranges of sample indices, and
- * posts rows back (their typed arrays transferred, not copied).
+ * posts rows back.
  */
 import { parentPort } from 'node:worker_threads';
 import { createSampleRunner, type SweepJob } from './run-sample.js';
@@ -22,8 +22,9 @@ if (parentPort) {
       }
       const rows: DatasetRow[] = [];
       for (let i = message.start; i < message.end; i++) rows.push(run!(i));
-      const transfer = rows.flatMap((r) => [...r.raw, r.series, r.parameters].filter((a): a is Float32Array | Float64Array => a !== null).map((a) => a.buffer as ArrayBuffer));
-      port.postMessage({ type: 'rows', rows } satisfies FromWorker, transfer);
+      // Copied, not transferred: detaching an ArrayBuffer in this thread made every later
+      // simulation 1.5-2.2x slower (bench/README.md, "Sweeps"), and a row is only a few kB.
+      port.postMessage({ type: 'rows', rows } satisfies FromWorker);
     } catch (error) {
       port.postMessage({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) } satisfies FromWorker);
     }

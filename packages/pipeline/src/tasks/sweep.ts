@@ -153,7 +153,7 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
   }
   const seconds = (performance.now() - began) / 1000;
   const counts = Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(', ');
-  output.err(`wrote ${options.out}: ${total} rows (samples ${range.start}..${range.end - 1} of ${prepared.spec.samples}); outcomes: ${counts}; ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(1)} simulations/s on ${Math.max(1, workers)} worker${workers === 1 ? '' : 's'}`);
+  output.err(`wrote ${options.out}: ${total} rows (samples ${range.start}..${range.end - 1} of ${prepared.spec.samples}); outcomes: ${counts}; ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(1)} simulations/s ${workers === 0 ? 'in the main thread' : `on ${workers} worker${workers === 1 ? '' : 's'}`}`);
   if (normalization.scaling === 'global') {
     await runNormalize({ input: options.out, out: options.out, scaling: 'global', strand: normalization.strand, window: normalization.window, length: normalization.length }, output);
   }

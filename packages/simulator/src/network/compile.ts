@@ -69,6 +69,13 @@ export interface CompileOptions {
    * @default true
    */
   codegen?: boolean;
+  /**
+   * Factorisations the sparse LU runs as loops before generating code (see
+   * `createSparseSolverFactory`). A sweep reuses one compiled network for many simulations,
+   * so it can generate at once (0); one-off runs are better served by the default.
+   * @default DEFAULT_CODEGEN_AFTER (20000)
+   */
+  sparseCodegenAfter?: number;
 }
 
 /** Flat, index-based description of a reactions network: what both back ends run on. */
@@ -461,7 +468,10 @@ export function compileNetwork(network: Network, options: CompileOptions = {}): 
       return currentReactions;
     },
     get sparseSolver() {
-      return (sparse ??= createSparseSolverFactory(jacobianPattern, st.n, { codegen: generated }));
+      return (sparse ??= createSparseSolverFactory(jacobianPattern, st.n, {
+        codegen: generated,
+        ...(options.sparseCodegenAfter !== undefined ? { codegenAfter: options.sparseCodegenAfter } : {}),
+      }));
     },
     setValues(next: Network) {
       const converted = toReactions(next);

@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { Output } from '../../io/output.js';
-import { runCompare } from '../../tasks/compare.js';
 import { defined, withSeed } from '../options.js';
 
 /** `pipeline compare`: evaluate trained runs, draw the paper's figures, write a report. */
@@ -17,6 +16,7 @@ export function compareCommand(output: Output): CommandModule {
         .example('$0 compare --run runs/sim --run runs/baseline --out reports/sim-vs-baseline', ''),
     handler: async (argv) => {
       const a = argv as Record<string, unknown>;
+      const { runCompare } = await import('../../tasks/compare.js');
       await runCompare(
         {
           runs: a.run as string[],

@@ -2,10 +2,6 @@ import type { Argv, CommandModule } from 'yargs';
 import { listSweepPaths } from '../../dataset/sweep-spec.js';
 import { loadNetwork } from '../../io/network-source.js';
 import type { Output } from '../../io/output.js';
-import { runBaseline } from '../../tasks/baseline.js';
-import { runInspect } from '../../tasks/inspect.js';
-import { runMerge } from '../../tasks/merge.js';
-import { runNormalize } from '../../tasks/normalize.js';
 import { defined, parseWindow, withNormalization, withSeed } from '../options.js';
 
 /** `pipeline baseline`: the paper's sin/sigmoid curves as a dataset. */
@@ -23,6 +19,7 @@ export function baselineCommand(output: Output): CommandModule {
         .example('$0 baseline --samples 2000 --length 128 --seed 1 --out datasets/baseline.arrow', ''),
     handler: async (argv) => {
       const a = argv as Record<string, unknown>;
+      const { runBaseline } = await import('../../tasks/baseline.js');
       await runBaseline(
         {
           samples: a.samples as number,
@@ -51,6 +48,7 @@ export function normalizeCommand(output: Output): CommandModule {
         .option('out', { type: 'string', demandOption: true, describe: 'output dataset (.arrow; may be the input)' }),
     handler: async (argv) => {
       const a = argv as Record<string, unknown>;
+      const { runNormalize } = await import('../../tasks/normalize.js');
       await runNormalize(
         {
           input: a.input as string,
@@ -79,6 +77,7 @@ export function inspectCommand(output: Output): CommandModule {
         .option('plot', { type: 'string', describe: 'write example traces per family (figure 3) to this .svg (and a .png beside it)' }),
     handler: async (argv) => {
       const a = argv as Record<string, unknown>;
+      const { runInspect } = await import('../../tasks/inspect.js');
       await runInspect(a.file as string, defined({ plot: a.plot as string | undefined }), output);
     },
   };
@@ -95,6 +94,7 @@ export function mergeCommand(output: Output): CommandModule {
         .option('out', { type: 'string', demandOption: true, describe: 'output dataset (.arrow)' }),
     handler: async (argv) => {
       const a = argv as Record<string, unknown>;
+      const { runMerge } = await import('../../tasks/merge.js');
       await runMerge(a.inputs as string[], a.out as string, output);
     },
   };

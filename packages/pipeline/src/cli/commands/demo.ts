@@ -1,8 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../errors.js';
 import type { Output } from '../../io/output.js';
-import { checkReportInBrowser } from '../../report/browser-check.js';
-import { runDemo } from '../../tasks/demo.js';
 import { defined } from '../options.js';
 
 /** `pipeline demo` (what `npm start` runs). */
@@ -19,6 +17,7 @@ export function demoCommand(output: Output): CommandModule {
         .option('browser-check', { type: 'boolean', default: true, describe: 'open the report in headless Chromium when installed' }),
     handler: async (argv) => {
       const a = argv as Record<string, unknown>;
+      const { runDemo } = await import('../../tasks/demo.js');
       await runDemo(
         {
           ...defined({ name: a.name as string | undefined, scale: a.scale as number | undefined, epochs: a.epochs as number | undefined, workers: a.workers as number | undefined }),
@@ -37,6 +36,7 @@ export function checkReportCommand(output: Output): CommandModule {
     describe: 'open a report in headless Chromium: it must render, every image must load, no console errors; saves screenshot.png beside it',
     builder: (y: Argv) => y.positional('dir', { type: 'string', describe: 'report directory' }),
     handler: async (argv) => {
+      const { checkReportInBrowser } = await import('../../report/browser-check.js');
       const r = await checkReportInBrowser((argv as Record<string, unknown>).dir as string);
       output.out(`${r.title}: ${r.images.loaded}/${r.images.total} images loaded, ${r.errors.length} errors; screenshot ${r.screenshot}`);
       for (const e of r.errors) output.out(`  ${e}`);

@@ -1,8 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { Output } from '../../io/output.js';
 import { DESIGNS, type Design } from '../../dataset/sweep-spec.js';
-import { runSimulate } from '../../tasks/simulate.js';
-import { runSweep } from '../../tasks/sweep.js';
 import { defined, parseWindow, withNormalization, withSeed, withSolver, withTimeGrid } from '../options.js';
 
 /** `pipeline simulate`: one network, or a sweep of it when --samples or --sweep is given. */
@@ -36,6 +34,7 @@ export function simulateCommand(output: Output): CommandModule {
         atol: a.atol as number | undefined,
       });
       if (a.samples !== undefined || a.sweep !== undefined || a.vary !== undefined) {
+        const { runSweep } = await import('../../tasks/sweep.js');
         await runSweep(
           {
             network: a.network as string,
@@ -61,6 +60,7 @@ export function simulateCommand(output: Output): CommandModule {
         );
         return;
       }
+      const { runSimulate } = await import('../../tasks/simulate.js');
       runSimulate({ network: a.network as string, ...common, ...defined({ out: a.out as string | undefined }), states: Boolean(a.states) }, output);
     },
   };

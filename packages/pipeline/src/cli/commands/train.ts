@@ -1,7 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../errors.js';
 import type { Output } from '../../io/output.js';
-import { runTrain } from '../../tasks/train.js';
 import { defined, withSeed } from '../options.js';
 
 function parseList(text: string | undefined, option: string, count?: number): number[] | undefined {
@@ -44,6 +43,7 @@ export function trainCommand(output: Output): CommandModule {
         sigma = a.sigma === 'learned' ? 'learned' : Number(a.sigma);
         if (sigma !== 'learned' && !(sigma > 0)) throw new InputError(`--sigma ${String(a.sigma)}: expected a number > 0 or "learned"`);
       }
+      const { runTrain } = await import('../../tasks/train.js');
       await runTrain(
         {
           data: a.data as string[],
