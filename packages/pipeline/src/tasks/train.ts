@@ -211,7 +211,8 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
       onEpochEnd: (log) => {
         const line =
           `epoch ${log.epoch}/${epochs}  loss ${formatNumber(log.loss)}  recon ${formatNumber(log.recon)}  kl ${formatNumber(log.kl)} (beta ${formatNumber(log.beta)})` +
-          `  val ${formatNumber(log.valLoss ?? undefined)}  active ${log.activeUnits}/${config.latentDim}  sigma ${formatNumber(log.sigma)}  ${log.seconds.toFixed(1)}s`;
+          `  val ${formatNumber(log.valLoss ?? undefined)}  active ${log.activeUnits}/${config.latentDim}  sigma ${formatNumber(log.sigma)}  ${log.seconds.toFixed(1)}s` +
+          `  kl/dim ${log.klPerDim.map((k) => k.toFixed(2)).join(' ')}`;
         if (output.isTTY && output.status) {
           output.status(line);
           output.err('');
@@ -253,6 +254,13 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
         `test relative MSE: VAE ${formatNumber(report.vae)}, PCA(${model.config.latentDim}) ${formatNumber(report.pca)}; ` +
         `active units ${active}/${model.config.latentDim}${result.collapsed ? ' (posterior collapsed)' : ''}`,
     );
+    if (active < model.config.latentDim) {
+      const idle = kl.flatMap((k, j) => (k < 0.01 ? [`z${j + 1}`] : []));
+      output.err(
+        `note: ${model.config.latentDim - active} of ${model.config.latentDim} latent dimensions are inactive on the test data (posterior mean variance <= 0.01; KL per dimension ${kl.map((k) => k.toFixed(3)).join(' ')})` +
+          `${idle.length ? `: ${idle.join(', ')} carry no information` : ''}. The data may need fewer dimensions; --free-bits 0.5 or a longer --warmup keeps more of them in use.`,
+      );
+    }
     output.err(`wrote ${runDir}/model (encoder/, decoder/, vae.json) and ${runJson}`);
     return record;
   } finally {
