@@ -20,7 +20,7 @@ import * as simulator from '@penvae/simulator';
 
 const {
   builtinNetworkUrl, compileNetwork, integrateOdex, integrateRosenbrock, makeTimeGrid, validateNetwork, BUILTIN_NETWORKS,
-  createSparseSolverFactory, createDenseSolver, RODAS4, RODAS5P,
+  createSparseSolverFactory, createDenseSolver, RODAS4, RODAS5P, SPARSE_SOLVER_MIN_STATES,
 } = simulator;
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -615,7 +615,8 @@ export async function run(options = {}) {
         outcome: results[i].outcome,
         maxErrOverRange: results[i].error,
         ours: true,
-        default: c.solver === 'rosenbrock' && c.method === RODAS5P && c.rtol === 1e-7,
+        // simulate()'s defaults: RODAS5P, rtol 1e-7, and the sparse LU from SPARSE_SOLVER_MIN_STATES states.
+        default: c.solver === 'rosenbrock' && c.method === RODAS5P && c.rtol === 1e-7 && c.linear === (n >= SPARSE_SOLVER_MIN_STATES ? 'sparse' : 'dense'),
       };
     });
     sparseFallbacks = sparseFactory.fallbacks;

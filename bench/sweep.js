@@ -288,7 +288,7 @@ const WARMUP_SAMPLES = 30;
 
 const PROBE_VARIANTS = {
   worker: "the worker's code (createSampleRunner)",
-  'worker-detached': 'same, after one ArrayBuffer was transferred away (detached)',
+  'worker-detached': 'same, after one ArrayBuffer was transferred away (detached; what the old, transferring workers did)',
   default: 'setValues + simulateOnGrid (sparse LU: loops, generated after 20k factorisations)',
   'codegen-at-once': 'same, sparse LU generated at once (codegenAfter: 0)',
 };
@@ -303,9 +303,10 @@ async function probe(variant, count) {
   const loadMs = performance.now() - t0;
   const t1 = performance.now();
   if (variant === 'worker-detached') {
-    // What a sweep worker does after its first chunk: it transfers its rows' buffers to the
-    // main thread. One detach slows the solver for the rest of the isolate's life (presumably
-    // V8's isolate-wide "array buffer detaching" protector; see bench/README.md, "Sweeps").
+    // What a sweep worker used to do after its first chunk: transfer its rows' buffers to the
+    // main thread (sweep-worker.ts now posts copies). One detach slows the solver for the rest of
+    // the isolate's life (presumably V8's isolate-wide "array buffer detaching" protector; see
+    // bench/README.md, "Sweeps"). Kept as the evidence for the copy.
     const buffer = new ArrayBuffer(8);
     structuredClone(buffer, { transfer: [buffer] });
   }
@@ -590,7 +591,9 @@ export async function run(options = {}) {
 
     // 1. Scaling
     scaling = measureScaling(dir, cfg.scalingSamples, cfg.scalingRepeats, cfg.scalingSettings);
-    const S = startup.cliVersionMs.median;
+    // Start-up of `pipeline simulate`: the CLI loads commands lazily, so `pipeline --version` no
+    // longer includes what `simulate` imports (runSweep: apache-arrow, the simulator); add it.
+    const S = startup.cliVersionMs.median + startup.importMs['dist/tasks/sweep.js (runSweep only)'].median;
     const N = cfg.scalingSamples;
     log(`\n1. Scaling: \`pipeline simulate --network oscillator --samples ${N} ${OSC.vary.map((v) => `--vary '${v}'`).join(' ')} --t-end ${OSC.tEnd} --step ${OSC.step} --workers K\`, ` +
       `${cfg.scalingRepeats} rounds, K = ${cfg.scalingSettings.join(', ')} taking turns${cfg.scalingSettings.includes(0) ? ' (K = 0: in the main thread)' : ''}; s = seconds, min / median. CPU columns: medians, s.`);
@@ -617,7 +620,7 @@ export async function run(options = {}) {
     const busy = Math.max(...cfg.scalingSettings.map((k) => scaling[`w${k}`].otherCores.median));
     if (busy > 0.2) log(`WARNING: other jobs used ~${busy.toFixed(1)} of the 2 cores during these runs: the 2-worker figures are not a 2-core measurement; rerun on a quiet machine.`);
 
-    // Why: warm-up of a fresh worker, and the speed of a worker's isolate once it has transferred a buffer
+    // Why: warm-up of a fresh worker, and (old code) the speed of an isolate once it has transferred a buffer
     warmup = measureWarmup(N, cfg.probeRounds, cfg.probeVariants);
     log(`\nA fresh worker: the ${N} samples of the sweep in a fresh process (cold, as a new worker sees them), then the same samples twice more (warm: ` +
       `per-sample minimum); ms. Background CPU: process CPU minus this thread's, i.e. V8's concurrent optimising compiler and GC threads; machine busy: ` +
@@ -632,8 +635,8 @@ export async function run(options = {}) {
     // (load, init, the cold samples' excess) and B of background JIT CPU. Work N t splits over K.
     // K = 1: B runs on the idle second core, wall = S + W + N t. K = 2: no idle core; the two
     // warm-ups (2 W + 2 B of CPU) and the work share 2 cores, wall = S + W + B + N t / 2.
-    // t is the worker's speed after it has transferred buffers (what the sweep workers run at),
-    // or, for the projection without the transfer, a clean isolate's.
+    // t is a clean isolate's warm speed (sweep workers post copies, nothing is detached), or,
+    // for comparison with the old code that transferred its rows, a detached isolate's.
     const worker = warmup.find((p) => p.variant === 'worker');
     const detached = warmup.find((p) => p.variant === 'worker-detached');
     const W = worker.loadMs + worker.initMs + worker.excessMs;
@@ -647,25 +650,25 @@ export async function run(options = {}) {
     };
     const tClean = worker.warmTotalMs / worker.warmMs.length;
     const tDetached = detached ? detached.warmTotalMs / detached.warmMs.length : tClean;
-    const model = { startupMs: S, workerWarmupMs: W, backgroundJitCpuMs: B, current: modelFor(tDetached), withoutTransfer: modelFor(tClean), detachSlowdown: tDetached / tClean };
+    const model = { startupMs: S, workerWarmupMs: W, backgroundJitCpuMs: B, current: modelFor(tClean), withTransfer: modelFor(tDetached), detachSlowdown: tDetached / tClean };
     scaling.model = model;
     const mc = model.current;
-    const mf = model.withoutTransfer;
-    log(`Model: start-up S ${fmtS(S)} s; per worker W ${fmtS(W)} s on its thread (load, init, cold - warm) and B ${fmtS(B)} s of background JIT CPU. ` +
-      `A worker that has transferred a buffer runs ${fmtX(model.detachSlowdown)} slower: t = ${tDetached.toFixed(1)} ms per sample instead of ${tClean.toFixed(1)}.`);
-    log(`  as the code is (t = ${tDetached.toFixed(1)} ms): K = 1: S + W + N t = ${fmtS(mc.predictedW1Ms)} s (measured ${fmtS(scaling.w1.wallMs.median)}); ` +
+    const mf = model.withTransfer;
+    log(`Model: start-up S ${fmtS(S)} s (\`pipeline --version\` + import of runSweep, medians); per worker W ${fmtS(W)} s on its thread (load, init, cold - warm) and B ${fmtS(B)} s of background JIT CPU. ` +
+      `An isolate that has transferred a buffer (the old workers) runs ${fmtX(model.detachSlowdown)} slower: t = ${tDetached.toFixed(1)} ms per sample instead of ${tClean.toFixed(1)}.`);
+    log(`  as the code is (copies, t = ${tClean.toFixed(1)} ms): K = 1: S + W + N t = ${fmtS(mc.predictedW1Ms)} s (measured ${fmtS(scaling.w1.wallMs.median)}); ` +
       `K = 2: S + W + B + N t / 2 = ${fmtS(mc.predictedW2Ms)} s (measured ${fmtS(scaling.w2.wallMs.median)}); ${fmtX(mc.predictedRatio)}. 1.8x needs N t >= 8 (S + W) + 18 B: >= ${mc.samplesFor1_8x} samples.`);
-    log(`  without the transfer (t = ${tClean.toFixed(1)} ms): K = 1 ${fmtS(mf.predictedW1Ms)} s, K = 2 ${fmtS(mf.predictedW2Ms)} s, ${fmtX(mf.predictedRatio)}; 1.8x from ${mf.samplesFor1_8x} samples.`);
+    log(`  old code, rows transferred (t = ${tDetached.toFixed(1)} ms): K = 1 ${fmtS(mf.predictedW1Ms)} s, K = 2 ${fmtS(mf.predictedW2Ms)} s, ${fmtX(mf.predictedRatio)}; 1.8x from ${mf.samplesFor1_8x} samples.`);
 
     // A longer sweep, once per worker count: does the ratio approach the model's?
     if (cfg.largeSamples) {
       const L = cfg.largeSamples;
       const large = measureScaling(dir, L, 1);
       scaling.large = { samples: L, w1: large.runs[1][0], w2: large.runs[2][0], ratio: large.runs[1][0].wallMs / large.runs[2][0].wallMs };
-      const pred = (S + W + L * tDetached) / (S + W + B + (L * tDetached) / 2);
+      const pred = (S + W + L * tClean) / (S + W + B + (L * tClean) / 2);
       scaling.large.predictedRatio = pred;
-      log(`${L} samples, one run each: K = 1 ${fmtS(scaling.large.w1.wallMs)} s (model ${fmtS(S + W + L * tDetached)}), K = 2 ${fmtS(scaling.large.w2.wallMs)} s ` +
-        `(model ${fmtS(S + W + B + (L * tDetached) / 2)}): ${fmtX(scaling.large.ratio)} (model ${fmtX(pred)}; steady rows/s ` +
+      log(`${L} samples, one run each: K = 1 ${fmtS(scaling.large.w1.wallMs)} s (model ${fmtS(S + W + L * tClean)}), K = 2 ${fmtS(scaling.large.w2.wallMs)} s ` +
+        `(model ${fmtS(S + W + B + (L * tClean) / 2)}): ${fmtX(scaling.large.ratio)} (model ${fmtX(pred)}; steady rows/s ` +
         `${fmtX(scaling.large.w2.steadyRowsPerS / scaling.large.w1.steadyRowsPerS)}; other jobs ${scaling.large.w1.otherCores?.toFixed(2)} / ${scaling.large.w2.otherCores?.toFixed(2)} cores).`);
       delete scaling.large.w1.timeline;
       delete scaling.large.w2.timeline;

@@ -8,8 +8,10 @@
 //   a dense layer a -> b costs 2ab FLOPs forward (multiply-add) and 4ab backward (weight
 //   gradient and input gradient), so  F = 6 * sum over dense layers of a*b
 //   with layers L->h1, h1->h2, h2->D (z_mean), h2->D (z_log_var), D->h2, h2->h1, h1->L.
-//   Biases, activations, the loss, Adam and the first layer's unneeded input gradient are left
-//   out (they are O(sum of b), small next to sum of a*b).
+//   Biases, activations, the loss and Adam are left out (they are O(sum of b), small next to
+//   sum of a*b). The count includes the first layer's input gradient (2*L*h1 = 65,536 FLOPs),
+//   which TensorFlow.js does not compute: it over-states the work by ~8 %, kept so that figures
+//   stay comparable with earlier runs (bench/README.md).
 //   Defaults L=128, [256,128], D=10: sum a*b = 134,912, F = 809,472 FLOPs per sample.
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { permutation, deriveSeed } from '../random.js';
 import { readDataset, type Dataset } from './arrow.js';
 
 /** One dataset a model was trained or evaluated on, as recorded in run.json. */
 export interface DatasetRecord {
+  /** As given on the command line. */
   path: string;
+  /** Resolved, so the run can find its data from another working directory. */
+  absolutePath: string;
   /** SHA-256 of the file, to notice a dataset replaced under the same name. */
   sha256: string;
   kind: string;
@@ -82,6 +86,7 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
     }
     datasets.push({
       path: d.path,
+      absolutePath: resolve(d.path),
       sha256: hashFile(d.path),
       kind: d.meta.kind,
       rows: table.numRows,

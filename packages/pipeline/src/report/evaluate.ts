@@ -91,9 +91,8 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   const warnings: string[] = [];
   const paths = record.datasets.map((d) => {
     if (existsSync(d.path)) return d.path;
-    const near = resolve(dir, '..', '..', d.path);
-    if (existsSync(near)) return near;
-    throw new InputError(`--run ${dir}: its dataset ${d.path} is missing (run from the directory you trained in, or restore the file)`);
+    if (d.absolutePath && existsSync(d.absolutePath)) return d.absolutePath;
+    throw new InputError(`--run ${dir}: its dataset ${d.path} is missing (restore the file, or run from the directory you trained in)`);
   });
   paths.forEach((p, i) => {
     if (hashFile(p) !== record.datasets[i]!.sha256) warnings.push(`${p} changed since ${basename(dir)} was trained (SHA-256 differs); its split may not match`);
