@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as simulator from '@penvae/simulator';
+import { columnRanges, maxErrorOverRange } from './common.js';
 
 const {
   builtinNetworkUrl, compileNetwork, integrateOdex, integrateRosenbrock, makeTimeGrid, validateNetwork, BUILTIN_NETWORKS,
@@ -43,34 +44,6 @@ function summary(values) {
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return { min: sorted[0], median };
-}
-
-/** Column ranges of a row-major trajectory (max - min per column; 1 for a constant column). */
-function columnRanges(y, n, rows) {
-  const range = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let k = 0; k < rows; k++) {
-      const v = y[k * n + i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    range[i] = hi - lo > 0 ? hi - lo : 1;
-  }
-  return range;
-}
-
-/** max over columns and times of |y - ref| / range(ref column); NaN anywhere gives Infinity. */
-function maxErrorOverRange(y, ref, range, n, rows) {
-  let worst = 0;
-  for (let k = 0; k < rows; k++) {
-    for (let i = 0; i < n; i++) {
-      const e = Math.abs(y[k * n + i] - ref[k * n + i]) / range[i];
-      if (!(e <= worst)) worst = Number.isNaN(e) ? Infinity : e;
-    }
-  }
-  return worst;
 }
 
 const fmtTol = (x) => x.toExponential().replace(/\.0+e/, 'e');

@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { columnRanges, maxErrorOverRange } from './common.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -55,34 +56,6 @@ function summary(values) {
 }
 
 const geomean = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
-
-/** Column ranges of a row-major trajectory (max - min per column; 1 for a constant column). */
-function columnRanges(y, n, rows) {
-  const range = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let k = 0; k < rows; k++) {
-      const v = y[k * n + i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    range[i] = hi - lo > 0 ? hi - lo : 1;
-  }
-  return range;
-}
-
-/** max over columns and times of |y - ref| / range(ref column); NaN anywhere gives Infinity. */
-function maxErrorOverRange(y, ref, range, n, rows) {
-  let worst = 0;
-  for (let k = 0; k < rows; k++) {
-    for (let i = 0; i < n; i++) {
-      const e = Math.abs(y[k * n + i] - ref[k * n + i]) / range[i];
-      if (!(e <= worst)) worst = Number.isNaN(e) ? Infinity : e;
-    }
-  }
-  return worst;
-}
 
 const fmtS = (ms) => (ms === null || ms === undefined ? '-' : `${(ms / 1000).toFixed(2)}`);
 const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);

@@ -1,0 +1,29 @@
+// Helpers shared by the benchmark scripts.
+
+/** Column ranges of a row-major trajectory (max - min per column; 1 for a constant column). */
+export function columnRanges(y, n, rows) {
+  const range = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < rows; k++) {
+      const v = y[k * n + i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    range[i] = hi - lo > 0 ? hi - lo : 1;
+  }
+  return range;
+}
+
+/** max over columns and times of |y - ref| / range(ref column); NaN anywhere gives Infinity. */
+export function maxErrorOverRange(y, ref, range, n, rows) {
+  let worst = 0;
+  for (let k = 0; k < rows; k++) {
+    for (let i = 0; i < n; i++) {
+      const e = Math.abs(y[k * n + i] - ref[k * n + i]) / range[i];
+      if (!(e <= worst)) worst = Number.isNaN(e) ? Infinity : e;
+    }
+  }
+  return worst;
+}
