@@ -23,15 +23,18 @@ export interface DatasetRecord {
   normalization: unknown;
 }
 
-/** Normalised series of one or more datasets, with their labels and where each row came from. */
-export interface LabelledSeries {
-  /** n x L, row-major. */
+/** Normalised series (n x L, row-major) with the labels of each row. */
+export interface SeriesWithLabels {
   x: Float32Array;
   n: number;
   length: number;
   family: string[];
   behaviour: string[];
   network: string[];
+}
+
+/** Normalised series of one or more datasets, with their labels and where each row came from. */
+export interface LabelledSeries extends SeriesWithLabels {
   /** [dataset index, sample_id] of each row. */
   refs: [number, number][];
   datasets: DatasetRecord[];

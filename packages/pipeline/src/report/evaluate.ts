@@ -16,21 +16,15 @@ import {
 } from '@penvae/vae';
 import { InputError } from '../errors.js';
 import { computeKnnAccuracy, computeMmd, computePrecisionRecall, computeSilhouette } from '../metrics/index.js';
-import { hashFile, loadLabelledSeries, takeRows, type LabelledSeries } from '../dataset/labelled-series.js';
+import { hashFile, loadLabelledSeries, takeRows, type LabelledSeries, type SeriesWithLabels } from '../dataset/labelled-series.js';
 import { RUN_FORMAT_VERSION, reconstructionReport, subset, type ReconstructionReport, type RunRecord } from '../tasks/train.js';
 
 /** A set of labelled series to evaluate a model on. */
-export interface EvalSet {
+export interface EvalSet extends SeriesWithLabels {
   /** Short name used in tables, e.g. `sim test` or `osc.arrow`. */
   name: string;
   /** Which run's test split it is (undefined for an extra dataset). */
   fromRun?: string;
-  x: Float32Array;
-  n: number;
-  length: number;
-  family: string[];
-  behaviour: string[];
-  network: string[];
   /** Time points of each row's series (its dataset's normalisation window, resampled), for figures. */
   times: number[][];
 }

@@ -23,7 +23,7 @@ import { InputError, NumericalError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { formatNumber, processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { loadLabelledSeries, splitRows, takeRows, type DatasetRecord, type LabelledSeries } from '../dataset/labelled-series.js';
+import { loadLabelledSeries, splitRows, takeRows, type DatasetRecord, type LabelledSeries, type SeriesWithLabels } from '../dataset/labelled-series.js';
 import { formatDuration } from '../dataset/progress.js';
 
 /** Version of run.json; `pipeline compare` refuses others. */
@@ -102,7 +102,7 @@ export interface RunRecord {
  * as `relativeMse` of @penvae/vae) of two reconstructions, overall and per label.
  */
 export function reconstructionReport(
-  data: { x: Float32Array; n: number; length: number; family: string[]; behaviour: string[] },
+  data: Pick<SeriesWithLabels, 'x' | 'n' | 'length' | 'family' | 'behaviour'>,
   vaeX: Float32Array,
   pcaX: Float32Array,
 ): ReconstructionReport {
