@@ -70,3 +70,22 @@ export const HEADER_SPACER: LayerItem = {
   mark: { type: 'rule', strokeOpacity: 0 },
   encoding: { y: { value: -8 }, y2: { value: 0 } },
 };
+
+/**
+ * The panel spec and scale resolution shared by the faceted small-multiple charts: independent
+ * y (with the header spacer that keeps panel titles level) and/or independent x scales and axes.
+ */
+export function facetLayout(
+  panel: LayerItem,
+  options: { independentX?: boolean; independentY?: boolean; panelWidth?: number; panelHeight?: number },
+  defaultHeight: number,
+) {
+  const size = { width: options.panelWidth ?? 200, height: options.panelHeight ?? defaultHeight };
+  return {
+    spec: options.independentY ? { ...size, layer: [panel, HEADER_SPACER] } : { ...size, ...panel },
+    resolve: {
+      scale: { x: options.independentX ? 'independent' : 'shared', y: options.independentY ? 'independent' : 'shared' },
+      ...(options.independentX ? { axis: { x: 'independent' } } : {}),
+    },
+  } as Pick<Extract<TopLevelSpec, { facet: unknown }>, 'spec' | 'resolve'>;
+}

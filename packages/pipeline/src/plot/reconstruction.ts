@@ -4,7 +4,7 @@ import {
   checkSameLength,
   defaultColumns,
   finiteOrNull,
-  HEADER_SPACER,
+  facetLayout,
   uniqueNames,
   type LayerItem,
   type Series,
@@ -112,12 +112,6 @@ export function buildReconstructionSpec(items: readonly ReconstructionItem[], op
     data: { values },
     columns: options.columns ?? defaultColumns(items.length, 4),
     facet: { field: 'panel', type: 'nominal', title: null, sort: panels },
-    spec: options.independentY
-      ? { width: options.panelWidth ?? 200, height: options.panelHeight ?? 130, layer: [panel, HEADER_SPACER] }
-      : { width: options.panelWidth ?? 200, height: options.panelHeight ?? 130, ...panel },
-    resolve: {
-      scale: { x: options.independentX ? 'independent' : 'shared', y: options.independentY ? 'independent' : 'shared' },
-      ...(options.independentX ? { axis: { x: 'independent' } } : {}),
-    },
+    ...facetLayout(panel, options, 130),
   };
 }

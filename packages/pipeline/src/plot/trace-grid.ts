@@ -5,7 +5,7 @@ import {
   defaultColumns,
   distinct,
   finiteOrNull,
-  HEADER_SPACER,
+  facetLayout,
   type LayerItem,
   type Series,
 } from './data.js';
@@ -102,12 +102,6 @@ export function buildTraceGridSpec(rows: readonly TraceRow[], options: TraceGrid
     data: { values },
     columns: options.columns ?? defaultColumns(groups.length, 4),
     facet: { field: 'group', type: 'nominal', title: null, sort: groups },
-    spec: options.independentY
-      ? { width: options.panelWidth ?? 200, height: options.panelHeight ?? 120, layer: [panel, HEADER_SPACER] }
-      : { width: options.panelWidth ?? 200, height: options.panelHeight ?? 120, ...panel },
-    resolve: {
-      scale: { x: options.independentX ? 'independent' : 'shared', y: options.independentY ? 'independent' : 'shared' },
-      ...(options.independentX ? { axis: { x: 'independent' } } : {}),
-    },
+    ...facetLayout(panel, options, 120),
   };
 }
