@@ -41,7 +41,7 @@ describe('pipeline simulate (as a user runs it)', () => {
     ['an invalid network file', ['--network', 'BAD'], /bad\.json: templates\[0\]\.input: unknown strand "i" \(strands: a\)/],
     ['an unknown built-in', ['--network', 'oscilator'], /no built-in network or file of that name \(built-in: oscillator,/],
     ['a bad output extension', ['--network', 'oscillator', '--out', 'OUT.txt'], /expected a \.csv or \.json file name/],
-    ['a bad tolerance', ['--network', 'oscillator', '--rtol', '-1', '--out', 'OUT.csv'], /option rtol: expected a finite number > 0/],
+    ['a bad tolerance', ['--network', 'oscillator', '--rtol', '-1', '--out', 'OUT.csv'], /--rtol -1: expected a finite number > 0/],
     ['an unknown option', ['--network', 'oscillator', '--rtoll', '1e-6'], /Unknown argument: rtoll/],
   ])('rejects %s with exit code 2, a clear message, no stack trace and no file', (_label, args, message) => {
     const dir = tempDir();

@@ -1,7 +1,8 @@
 /**
  * Every error the pipeline throws. Only the CLI (src/cli/) maps them to exit codes:
- * - 2 ({@link EXIT_CODES.input}): the user's input is wrong (a file, a field, an option);
- *   the message says which and what was expected;
+ * - 2 ({@link EXIT_CODES.input}): the user's input is wrong (a file, a field, an option), or
+ *   the user's environment refused (disk full, read-only, no permission): the message says
+ *   which file or option and what was expected;
  * - 3 ({@link EXIT_CODES.numerical}): a computation failed numerically (nothing is written);
  * - 130: interrupted;
  * - 1: anything else (a bug: the message asks for a report).
@@ -21,6 +22,29 @@ export class PipelineError extends Error {
  */
 export class InputError extends PipelineError {
   override name = 'InputError';
+}
+
+/**
+ * The environment refused a file operation (disk full, read-only file system, permission
+ * denied, a path component that is a file): not a bug, and not fixable by other options. The
+ * message names the final path (never a temporary) and the reason; `code` is the errno code.
+ */
+export class FileSystemError extends InputError {
+  override name = 'FileSystemError';
+  /** The errno code, e.g. `ENOSPC`. */
+  readonly code: string;
+  /** The path the user named (a temporary's final name). */
+  readonly path: string;
+  constructor(path: string, code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.path = path;
+    this.code = code;
+  }
+}
+
+/** The command was interrupted (Ctrl-C, SIGTERM, or an aborted signal); partial outputs were removed. */
+export class InterruptedError extends PipelineError {
+  override name = 'InterruptedError';
 }
 
 /** A simulation or a training run failed numerically; nothing was written as if it were data. */

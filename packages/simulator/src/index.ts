@@ -32,6 +32,7 @@ export {
   simulateOnGrid,
   extractSeries,
   makeTimeGrid,
+  resolveTimeGrid,
   SOLVERS,
   SPARSE_SOLVER_MIN_STATES,
   DEFAULT_TOLERANCES,

@@ -1,6 +1,7 @@
 import { OptionsError } from './errors.js';
 import { compileNetwork, type CompiledNetwork } from './network/compile.js';
-import type { Network } from './network/types.js';
+import { MAX_GRID_POINTS } from './network/validate.js';
+import type { Network, TimeGrid } from './network/types.js';
 import { integrateOdex } from './ode/odex.js';
 import { integrateRosenbrock, type RosenbrockOptions } from './ode/rosenbrock.js';
 import type { IntegrateResult, IntegrationOutcome, IntegrationStats } from './ode/types.js';
@@ -76,7 +77,7 @@ export function makeTimeGrid(tEnd: number, step: number): Float64Array {
   }
   // Counting points by rounding (not by accumulating t += step) keeps the grid exact: t_k = k * step.
   const count = Math.floor(tEnd / step + 1e-9) + 1;
-  if (count > 1_000_000) throw new OptionsError(`the grid would have ${count} points; use a larger step`);
+  if (count > MAX_GRID_POINTS) throw new OptionsError(`the grid would have ${count} points; at most ${MAX_GRID_POINTS} are allowed (use a larger step)`);
   const grid = new Float64Array(count);
   for (let k = 0; k < count; k++) grid[k] = k * step;
   return grid;
@@ -97,13 +98,22 @@ export function simulate(network: Network | CompiledNetwork, options: SimulateOp
   const model = 'rhs' in network ? network : compileNetwork(network);
   const solver = options.solver ?? 'rosenbrock';
   if (!SOLVERS.includes(solver)) throw new OptionsError(`option solver: expected one of ${SOLVERS.join(', ')}, found ${String(solver)}`);
-  const tEnd = options.tEnd ?? model.time?.end;
-  const step = options.step ?? model.time?.step ?? (tEnd !== undefined ? Math.min(1, tEnd) : undefined);
-  if (tEnd === undefined || step === undefined) {
-    throw new OptionsError(`network "${model.name}" has no "time" grid: give tEnd (and step)`);
-  }
-  const grid = makeTimeGrid(tEnd, step);
+  const grid = resolveTimeGrid(model, options);
   return simulateOnGrid(model, grid, { ...options, solver });
+}
+
+/**
+ * The output grid of a simulation: `tEnd` and `step` from the options, else from the
+ * network's `time`; without either step, min(1, tEnd).
+ * @throws OptionsError when neither the options nor the network give tEnd, or the grid is invalid
+ */
+export function resolveTimeGrid(network: { readonly name: string; readonly time?: TimeGrid | undefined }, options: Pick<SimulateOptions, 'tEnd' | 'step'> = {}): Float64Array {
+  const tEnd = options.tEnd ?? network.time?.end;
+  const step = options.step ?? network.time?.step ?? (tEnd !== undefined ? Math.min(1, tEnd) : undefined);
+  if (tEnd === undefined || step === undefined) {
+    throw new OptionsError(`network "${network.name}" has no "time" grid: give tEnd (and step)`);
+  }
+  return makeTimeGrid(tEnd, step);
 }
 
 /** Like {@link simulate}, on any non-decreasing grid of output times (the first is the start). */

@@ -1,62 +1,46 @@
 import yargs from 'yargs';
-import { SimulatorError } from '@penvae/simulator';
-import { EXIT_CODES, InputError, NumericalError, PipelineError } from '../errors.js';
+import { EXIT_CODES, InputError } from '../errors.js';
 import { removeOpenTemporaries } from '../io/atomic.js';
 import { processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { networksCommand, validateCommand } from './commands/networks.js';
+import type { Command } from './command.js';
+import { compareCommand } from './commands/compare.js';
 import { baselineCommand, inspectCommand, mergeCommand, normalizeCommand, sweepPathsCommand } from './commands/datasets.js';
+import { checkReportCommand, demoCommand } from './commands/demo.js';
+import { networksCommand, validateCommand } from './commands/networks.js';
 import { simulateCommand } from './commands/simulate.js';
 import { trainCommand } from './commands/train.js';
-import { compareCommand } from './commands/compare.js';
-import { checkReportCommand, demoCommand } from './commands/demo.js';
+import { reportError } from './report-error.js';
 
-/** Maps an error to the CLI's exit code (see {@link EXIT_CODES}). */
-export function exitCodeFor(error: unknown): number {
-  if (error instanceof NumericalError) return EXIT_CODES.numerical;
-  if (error instanceof PipelineError || error instanceof SimulatorError) return EXIT_CODES.input;
-  // Errors of @penvae/vae (config, data, model format, backend) are all about the user's input.
-  if (error instanceof Error && /^(Vae|ModelFormat|Backend)\w*Error$/.test(error.name)) return EXIT_CODES.input;
-  return EXIT_CODES.internal;
-}
+export { exitCodeFor } from './report-error.js';
 
-let signalsInstalled = false;
+/** Every command, in the order `--help` lists them. */
+const COMMANDS: readonly Command[] = [
+  simulateCommand, networksCommand, validateCommand, sweepPathsCommand, baselineCommand, normalizeCommand, inspectCommand,
+  mergeCommand, trainCommand, compareCommand, checkReportCommand, demoCommand,
+];
 
-/**
- * Deletes temporaries still being written when the process is interrupted, so an interrupted
- * run leaves nothing under a final name (nor, after SIGINT/SIGTERM, a temporary).
- */
-function installSignalHandlers(output: Output): void {
-  if (signalsInstalled) return;
-  signalsInstalled = true;
-  // `pipeline networks | head`: a closed pipe is the reader's choice, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(EXIT_CODES.ok);
-    throw error;
-  });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      removeOpenTemporaries();
-      output.err(`\npipeline: interrupted (${signal}); partial outputs removed`);
-      process.exit(EXIT_CODES.interrupted);
-    });
-  }
+/** Options of {@link main}. */
+export interface MainOptions {
+  /**
+   * Aborting it stops the running command (the bin aborts it on SIGINT/SIGTERM): the command
+   * removes its partial outputs and main returns 130.
+   */
+  signal?: AbortSignal;
 }
 
 /**
  * The `pipeline` CLI. Parses `argv`, runs the command, prints errors as `pipeline: <message>`
- * (no stack trace unless PENVAE_DEBUG=1) and returns the exit code.
+ * (no stack trace unless PENVAE_DEBUG=1) and returns the exit code. It installs no process
+ * handlers and never exits the process: tests call it in process.
  */
-export async function main(argv: string[], output: Output = processOutput): Promise<number> {
-  installSignalHandlers(output);
-  const commands = [
-    simulateCommand, networksCommand, validateCommand, sweepPathsCommand, baselineCommand, normalizeCommand, inspectCommand,
-    mergeCommand, trainCommand, compareCommand, checkReportCommand, demoCommand,
-  ].map((make) => make(output));
+export async function main(argv: string[], output: Output = processOutput, options: MainOptions = {}): Promise<number> {
+  const signal = options.signal ?? new AbortController().signal;
+  const context = { output, signal };
   const parser = yargs(argv)
     .scriptName('pipeline')
     .usage('$0 <command> [options]\n\nPEN DNA toolbox simulator, Arrow datasets and a VAE for concentration time series.')
-    .command(commands)
+    .command(COMMANDS.map((make) => make(context)))
     .demandCommand(1, 'give a command (see --help)')
     .strict()
     .recommendCommands()
@@ -66,23 +50,25 @@ export async function main(argv: string[], output: Output = processOutput): Prom
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((message, error) => {
-      // Usage problems (unknown option, missing argument) are input errors; exceptions from a
-      // command pass through unchanged.
-      throw error ?? new InputError(`${message}\nRun "pipeline --help" or "pipeline <command> --help" for usage.`);
+      // Usage problems (unknown option, missing argument, a value that does not parse) are input
+      // errors; exceptions from a command pass through unchanged.
+      if (error && error.name !== 'YError') throw error;
+      throw new InputError(`${error?.message ?? message}\nRun "pipeline --help" or "pipeline <command> --help" for usage.`);
     });
   try {
-    await parser.parseAsync();
-    return EXIT_CODES.ok;
+    // With a callback, yargs hands help and version text back instead of printing it.
+    await parser.parseAsync(argv, {}, (_error, _argv, text) => {
+      if (text) for (const line of text.split('\n')) output.out(line);
+    });
   } catch (error) {
-    const code = exitCodeFor(error);
-    const message = error instanceof Error ? error.message : String(error);
-    if (code === EXIT_CODES.internal) {
-      output.err(`pipeline: internal error: ${message}`);
-      if (process.env.PENVAE_DEBUG === '1' && error instanceof Error && error.stack) output.err(error.stack);
-      else output.err('(this is a bug; run with PENVAE_DEBUG=1 for the stack trace and report it)');
-    } else {
-      for (const line of message.split('\n')) output.err(`pipeline: ${line}`);
-    }
+    const code = reportError(error, (line) => output.err(line));
+    if (code === EXIT_CODES.interrupted) removeOpenTemporaries();
     return code;
   }
+  if (signal.aborted) {
+    // Ctrl-C after the last check: the outputs were complete and are kept.
+    output.err('pipeline: interrupted after the command had finished; its outputs are complete');
+    return EXIT_CODES.interrupted;
+  }
+  return EXIT_CODES.ok;
 }

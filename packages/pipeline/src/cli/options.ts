@@ -1,47 +1,87 @@
-import type { Argv } from 'yargs';
-import { SOLVERS } from '@penvae/simulator';
+/**
+ * Option tables shared by several commands (spread into a command's `options`), and the
+ * parsers of options whose value has a form (`start:end`, `a,b,c`). Choice lists come from
+ * the packages that define them.
+ */
+import type { Options } from 'yargs';
 import { InputError } from '../errors.js';
+import { describeFound } from '../check-options.js';
+import { SCALINGS } from '../dataset/normalize.js';
+import { DEFAULT_SOLVER, describeSolverDefault, SOLVER_NAMES } from '../solvers.js';
+import { BACKEND_CHOICES } from '../tasks/train-checks.js';
 
-/** Reusable option group: solver choice and tolerances. */
-export function withSolver<T>(y: Argv<T>) {
-  return y
-    .option('solver', { choices: SOLVERS, default: 'rosenbrock' as const, describe: 'integrator: stiff Rosenbrock (RODAS5P) or odex (GBS)' })
-    .option('rtol', { type: 'number', describe: 'relative tolerance (default: rosenbrock 1e-7, odex 1e-9)' })
-    .option('atol', { type: 'number', describe: 'absolute tolerance, nM (default: rosenbrock 1e-14, odex 1e-13)' });
-}
+/** Solver choice and tolerances. */
+export const SOLVER_OPTIONS = {
+  solver: { choices: SOLVER_NAMES, describe: `integrator (default ${DEFAULT_SOLVER}): stiff Rosenbrock (RODAS5P) or odex (GBS)` },
+  rtol: { type: 'number', describe: `relative tolerance (default: ${describeSolverDefault('rtol')})` },
+  atol: { type: 'number', describe: `absolute tolerance, nM (default: ${describeSolverDefault('atol')})` },
+  'max-steps': { type: 'number', describe: `step budget per simulation (default: ${describeSolverDefault('maxSteps')})` },
+} as const satisfies Record<string, Options>;
 
-/** Reusable option group: the output time grid. */
-export function withTimeGrid<T>(y: Argv<T>) {
-  return y
-    .option('t-end', { type: 'number', describe: 'last output time, minutes (default: the network file\'s time.end)' })
-    .option('step', { type: 'number', describe: 'output spacing, minutes (default: the network file\'s time.step)' });
-}
+/** The output time grid. */
+export const TIME_GRID_OPTIONS = {
+  't-end': { type: 'number', describe: "last output time, minutes (default: the network file's time.end)" },
+  step: { type: 'number', describe: "output spacing, minutes (default: the network file's time.step)" },
+} as const satisfies Record<string, Options>;
 
-/** Reusable option group: the seed of every random choice. */
-export function withSeed<T>(y: Argv<T>, fallback = 1) {
-  return y.option('seed', { type: 'number', default: fallback, describe: 'seed of every random choice (same seed, same bytes)' });
-}
+/** The seed of every random choice. */
+export const SEED_OPTION = {
+  seed: { type: 'number', describe: 'seed of every random choice, an integer from 0 to 4294967295 (default 1; same seed, same bytes)' },
+} as const satisfies Record<string, Options>;
 
-/** Drops undefined values so `exactOptionalPropertyTypes` option objects can be built from argv. */
-export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
-}
+/** The TensorFlow.js backend. */
+export const BACKEND_OPTION = {
+  backend: { choices: BACKEND_CHOICES, describe: 'TensorFlow.js backend (default auto: tfjs-node, else wasm, else cpu)' },
+} as const satisfies Record<string, Options>;
+
+/** The normalisation stage. */
+export const NORMALIZATION_OPTIONS = {
+  strand: { type: 'string', describe: 'observed series to normalise (default: the first signal strand / species)' },
+  window: { type: 'string', coerce: parseWindow, describe: 'time window start:end to normalise over (default: the whole grid)' },
+  length: { type: 'number', describe: 'resampled length L of the normalised series (default 128)' },
+  scale: { choices: SCALINGS, describe: 'per-series min-max (default), per-series z-score, or min-max fitted on the whole dataset' },
+} as const satisfies Record<string, Options>;
 
 /** Parses `--window start:end`. */
-export function parseWindow(text: string | undefined): [number, number] | undefined {
-  if (text === undefined) return undefined;
-  const m = /^\s*([-+\d.eE]+)\s*:\s*([-+\d.eE]+)\s*$/.exec(text);
+export function parseWindow(text: string): [number, number] {
+  const m = /^\s*([-+\d.eE]+)\s*:\s*([-+\d.eE]+)\s*$/.exec(String(text));
   const a = m ? Number(m[1]) : Number.NaN;
   const b = m ? Number(m[2]) : Number.NaN;
   if (!Number.isFinite(a) || !Number.isFinite(b)) throw new InputError(`--window ${text}: expected start:end in the time grid's units, e.g. 1000:6000`);
   return [a, b];
 }
 
-/** Reusable option group: the normalisation stage. */
-export function withNormalization<T>(y: Argv<T>) {
-  return y
-    .option('strand', { type: 'string', describe: 'observed series to normalise (default: the first signal strand / species)' })
-    .option('window', { type: 'string', describe: 'time window start:end to normalise over (default: the whole grid)' })
-    .option('length', { type: 'number', describe: 'resampled length L of the normalised series (default 128)' })
-    .option('scale', { choices: ['minmax', 'zscore', 'global'] as const, describe: 'per-series min-max (default), per-series z-score, or min-max fitted on the whole dataset' });
+/** Parses a comma-separated list of numbers (`--hidden 256,128`); `count` fixes its length. */
+export function parseNumberList(text: string, flag: string, count?: number): number[] {
+  const values = String(text).split(',').map((v) => (v.trim() === '' ? Number.NaN : Number(v.trim())));
+  if (values.some((v) => !Number.isFinite(v)) || (count !== undefined && values.length !== count)) {
+    throw new InputError(`${flag} ${text}: expected ${count ?? 'a list of'} comma-separated numbers`);
+  }
+  return values;
+}
+
+/** Parses `--split train,validation,test`. */
+export function parseSplit(text: string): [number, number, number] {
+  const [train, validation, test] = parseNumberList(text, '--split', 3);
+  return [train!, validation!, test!];
+}
+
+/**
+ * Refuses options a mode of a command would ignore (e.g. `--states` with a sweep): silently
+ * ignoring what a user typed reads as if it had been applied.
+ * @throws InputError naming the options and why they do not apply
+ */
+export function refuseIgnored(given: Record<string, unknown>, why: string): void {
+  const ignored = Object.entries(given).filter(([, v]) => v !== undefined && v !== false);
+  if (ignored.length) {
+    throw new InputError(`${ignored.map(([k, v]) => `--${k}${v === true ? '' : ` ${describeFound(v)}`}`).join(', ')}: ${why}`);
+  }
+}
+
+/**
+ * Drops undefined values, so option objects for tasks (declared with
+ * `exactOptionalPropertyTypes`) can be built from parsed arguments.
+ */
+export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

@@ -195,6 +195,7 @@ export class DatasetWriter {
   readonly #file: AtomicFile;
   readonly #stream: WriteStream;
   readonly #writer: RecordBatchFileWriter;
+  readonly #readable: NodeJS.ReadableStream & { destroy(): void };
   readonly #done: Promise<void>;
   rows = 0;
 
@@ -210,7 +211,8 @@ export class DatasetWriter {
       this.#stream.on('error', reject);
     });
     this.#writer = new SpecCompliantFileWriter();
-    this.#writer.toNodeStream().pipe(this.#stream);
+    this.#readable = this.#writer.toNodeStream();
+    this.#readable.pipe(this.#stream);
     // Start with the schema so that even a dataset of zero rows is a valid file.
     this.#writer.reset(undefined, schema);
   }
@@ -231,7 +233,9 @@ export class DatasetWriter {
 
   /** Discards everything written so far. */
   async abort(): Promise<void> {
-    this.#writer.abort();
+    // Destroying the reading side ends Arrow's byte queue quietly; writer.abort() would reject
+    // the queue's pending read, an unhandled rejection that killed the process mid-cleanup.
+    this.#readable.destroy();
     this.#stream.destroy();
     await this.#done.catch(() => undefined);
     this.#file.abort();

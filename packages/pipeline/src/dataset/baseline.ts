@@ -1,5 +1,7 @@
+import { checkInteger, checkSeed } from '../check-options.js';
 import { InputError } from '../errors.js';
 import { createRandom, deriveSeed } from '../random.js';
+import { DEFAULT_SERIES_LENGTH } from './normalize.js';
 import { newRow, type DatasetRow } from './schema.js';
 
 /**
@@ -78,15 +80,15 @@ function draw(random: () => number, r: BaselineRange): number {
  * @throws InputError naming the option
  */
 export function resolveBaselineSpec(options: { samples: number; length?: number; seed?: number; families?: string[] }): BaselineSpec {
-  if (!Number.isInteger(options.samples) || options.samples < 1) throw new InputError(`--samples ${options.samples}: expected an integer >= 1`);
-  const length = options.length ?? 128;
-  if (!Number.isInteger(length) || length < 8 || length > 100_000) throw new InputError(`--length ${length}: expected an integer from 8 to 100000`);
+  checkInteger(options.samples, '--samples', 1);
+  const length = checkInteger(options.length ?? DEFAULT_SERIES_LENGTH, '--length', 8, 100_000);
+  const seed = checkSeed(options.seed ?? 1);
   const families = (options.families ?? [...BASELINE_FAMILIES]) as BaselineFamily[];
   for (const f of families) {
     if (!BASELINE_FAMILIES.includes(f)) throw new InputError(`--families ${f}: expected some of ${BASELINE_FAMILIES.join(', ')}`);
   }
   if (families.length === 0) throw new InputError('--families: give at least one family');
-  return { samples: options.samples, length, seed: options.seed ?? 1, families, ranges: { ...DEFAULT_BASELINE_RANGES } };
+  return { samples: options.samples, length, seed, families, ranges: { ...DEFAULT_BASELINE_RANGES } };
 }
 
 /**

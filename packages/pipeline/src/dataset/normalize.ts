@@ -18,6 +18,9 @@ export interface NormalizeOptions {
   scaling?: NormalizationSpec['scaling'];
 }
 
+/** The scalings of the normalised series (`--scale`). */
+export const SCALINGS = ['minmax', 'zscore', 'global'] as const satisfies readonly NormalizationSpec['scaling'][];
+
 /** Default resampled length: the paper's curves had ~100 points; 128 is a round power of two. */
 export const DEFAULT_SERIES_LENGTH = 128;
 
@@ -38,7 +41,7 @@ export function resolveNormalization(options: NormalizeOptions, observables: rea
   const length = options.length ?? DEFAULT_SERIES_LENGTH;
   if (!Number.isInteger(length) || length < 2 || length > 100_000) throw new InputError(`--length ${length}: expected an integer from 2 to 100000`);
   const scaling = options.scaling ?? 'minmax';
-  if (!['minmax', 'zscore', 'global'].includes(scaling)) throw new InputError(`--scale ${scaling}: expected minmax, zscore or global`);
+  if (!(SCALINGS as readonly string[]).includes(scaling)) throw new InputError(`--scale ${scaling}: expected ${SCALINGS.join(', ')}`);
   return { strand, window, length, scaling };
 }
 

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { throwIfInterrupted, yieldToEventLoop } from '../check-options.js';
+import { InterruptedError } from '../errors.js';
 import { createSampleRunner, type SweepJob } from './run-sample.js';
 import type { DatasetRow } from './schema.js';
 import type { FromWorker, ToWorker } from './sweep-worker.js';
@@ -17,7 +19,15 @@ export interface RunSweepRowsOptions {
   onRow: (row: DatasetRow) => void;
   /** Called with the number of rows done so far. */
   onProgress?: (done: number) => void;
+  /** Stops the sweep (workers are terminated at once) with an InterruptedError. */
+  signal?: AbortSignal;
 }
+
+/**
+ * How long the main thread simulates (`workers: 0`) before letting the event loop run, so
+ * that Ctrl-C, progress and stream writes get through while a sweep runs in this thread.
+ */
+const MAIN_THREAD_SLICE_MS = 50;
 
 /** The default worker count: one per core. */
 export function defaultWorkers(): number {
@@ -40,16 +50,23 @@ function workerUrl(): URL {
  * The rows do not depend on the number of workers.
  */
 export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> {
-  const { job, start, end, onRow, onProgress } = options;
+  const { job, start, end, onRow, onProgress, signal } = options;
   const total = end - start;
   const workers = Math.max(0, Math.min(options.workers ?? defaultWorkers(), Math.max(1, total)));
+  throwIfInterrupted(signal);
   if (total <= 0) return;
   if (workers === 0) {
     const run = createSampleRunner(job);
+    let sliceStart = performance.now();
     for (let i = start; i < end; i++) {
       onRow(run(i));
       onProgress?.(i - start + 1);
+      if (performance.now() - sliceStart > MAIN_THREAD_SLICE_MS) {
+        await yieldToEventLoop(signal);
+        sliceStart = performance.now();
+      }
     }
+    throwIfInterrupted(signal);
     return;
   }
   const chunk = Math.max(1, Math.min(16, Math.ceil(total / (workers * 8))));
@@ -59,14 +76,18 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
   let nextToEmit = start;
   let nextToDispatch = start;
   const threads: Worker[] = [];
+  let onAbort: (() => void) | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       let failed = false;
-      const fail = (error: Error) => {
+      const fail = (error: unknown) => {
         if (failed) return;
         failed = true;
         reject(error);
       };
+      // Ctrl-C rejects at once: the workers are terminated below, mid-simulation.
+      onAbort = () => fail(signal?.reason instanceof InterruptedError ? signal.reason : new InterruptedError('interrupted'));
+      signal?.addEventListener('abort', onAbort, { once: true });
       const dispatch = (worker: Worker) => {
         if (failed || nextToDispatch >= end || nextToDispatch >= nextToEmit + window) return false;
         const s = nextToDispatch;
@@ -84,7 +105,7 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
           if (code !== 0 && nextToEmit < end) fail(new Error(`a sweep worker exited with code ${code}`));
         });
         worker.on('message', (message: FromWorker) => {
-          if (message.type === 'error') return fail(new Error(`a sweep worker failed: ${message.message}`));
+          if (message.type === 'error') return fail(Object.assign(new Error(`a sweep worker failed: ${message.message}`), { stack: message.stack }));
           for (const row of message.rows) pending.set(row.sampleId, row);
           try {
             while (pending.has(nextToEmit)) {
@@ -94,7 +115,7 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
               nextToEmit++;
             }
           } catch (error) {
-            return fail(error as Error);
+            return fail(error);
           }
           onProgress?.(nextToEmit - start);
           if (nextToEmit >= end) return resolve();
@@ -107,6 +128,8 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
       }
     });
   } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
     await Promise.all(threads.map((t) => t.terminate()));
   }
+  throwIfInterrupted(signal);
 }

@@ -1,11 +1,13 @@
 import {
   DEFAULT_PEN_PARAMETERS,
   NetworkValidationError,
+  resolvePenParameters,
   suggestName,
   templateName,
   validateNetwork,
   type Network,
 } from '@penvae/simulator';
+import { checkSeed, MAX_SEED } from '../check-options.js';
 import { InputError } from '../errors.js';
 import { createRandom, deriveSeed, permutation } from '../random.js';
 
@@ -81,7 +83,9 @@ export function parseSweepFile(doc: unknown, source: string): SweepSpec {
   for (const key of Object.keys(d)) if (!['samples', 'design', 'seed', 'vary'].includes(key)) fail(key, 'unknown field; allowed: samples, design, seed, vary');
   if (!Number.isInteger(d.samples) || (d.samples as number) < 1) fail('samples', `expected an integer >= 1, found ${JSON.stringify(d.samples)}`);
   if (d.design !== undefined && !DESIGNS.includes(d.design as Design)) fail('design', `expected one of ${DESIGNS.join(', ')}, found ${JSON.stringify(d.design)}`);
-  if (d.seed !== undefined && !Number.isInteger(d.seed)) fail('seed', `expected an integer, found ${JSON.stringify(d.seed)}`);
+  if (d.seed !== undefined && !(Number.isInteger(d.seed) && (d.seed as number) >= 0 && (d.seed as number) <= MAX_SEED)) {
+    fail('seed', `expected an integer from 0 to ${MAX_SEED} (seeds are unsigned 32-bit), found ${JSON.stringify(d.seed)}`);
+  }
   if (!Array.isArray(d.vary) || d.vary.length === 0) fail('vary', 'expected a non-empty array of {"path", "min", "max", "distribution", "levels"}');
   const vary = (d.vary as unknown[]).map((v, i) => {
     const at = `vary[${i}]`;
@@ -104,10 +108,12 @@ export function parseSweepFile(doc: unknown, source: string): SweepSpec {
   return spec;
 }
 
-/** A sweepable quantity of a network: its canonical path, aliases, and how to set it on a copy. */
+/** A sweepable quantity of a network: its canonical path, aliases, value, and how to set it on a copy. */
 interface Target {
   path: string;
   aliases: string[];
+  /** Its value in the network (defaults resolved, e.g. a template's stack from parameters.stack). */
+  value: number;
   set: (net: any, value: number) => void;
 }
 
@@ -115,31 +121,33 @@ interface Target {
 function targetsOf(network: Network): Target[] {
   const out: Target[] = [];
   if (network.kind === 'pen') {
+    const parameters = resolvePenParameters(network);
     network.strands.forEach((s, i) => {
       for (const field of ['K', 'initial'] as const) {
-        out.push({ path: `strands[${s.name}].${field}`, aliases: [`strands[${i}].${field}`], set: (n, v) => (n.strands[i][field] = v) });
+        out.push({ path: `strands[${s.name}].${field}`, aliases: [`strands[${i}].${field}`], value: s[field] ?? 0, set: (n, v) => (n.strands[i][field] = v) });
       }
     });
     network.templates.forEach((t, i) => {
       for (const field of ['concentration', 'stack', 'dangleL', 'dangleR'] as const) {
-        out.push({ path: `templates[${templateName(t)}].${field}`, aliases: [`templates[${i}].${field}`], set: (n, v) => (n.templates[i][field] = v) });
+        const value = field === 'concentration' ? t.concentration : (t[field] ?? parameters[field]);
+        out.push({ path: `templates[${templateName(t)}].${field}`, aliases: [`templates[${i}].${field}`], value, set: (n, v) => (n.templates[i][field] = v) });
       }
     });
-    for (const p of Object.keys(DEFAULT_PEN_PARAMETERS)) {
-      out.push({ path: `parameters.${p}`, aliases: [], set: (n, v) => ((n.parameters ??= {})[p] = v) });
+    for (const p of Object.keys(DEFAULT_PEN_PARAMETERS) as (keyof typeof DEFAULT_PEN_PARAMETERS)[]) {
+      out.push({ path: `parameters.${p}`, aliases: [], value: parameters[p], set: (n, v) => ((n.parameters ??= {})[p] = v) });
     }
   } else {
     network.species.forEach((s, i) => {
-      out.push({ path: `species[${s.name}].initial`, aliases: [`species[${i}].initial`], set: (n, v) => (n.species[i].initial = v) });
+      out.push({ path: `species[${s.name}].initial`, aliases: [`species[${i}].initial`], value: s.initial ?? 0, set: (n, v) => (n.species[i].initial = v) });
     });
     network.reactions.forEach((r, i) => {
-      out.push({ path: `reactions[${r.id}].k`, aliases: [`reactions[${i}].k`], set: (n, v) => (n.reactions[i].k = v) });
+      out.push({ path: `reactions[${r.id}].k`, aliases: [`reactions[${i}].k`], value: r.k, set: (n, v) => (n.reactions[i].k = v) });
       // kr only where the reaction is reversible: adding one would change the structure.
-      if (r.kr !== undefined) out.push({ path: `reactions[${r.id}].kr`, aliases: [`reactions[${i}].kr`], set: (n, v) => (n.reactions[i].kr = v) });
+      if (r.kr !== undefined) out.push({ path: `reactions[${r.id}].kr`, aliases: [`reactions[${i}].kr`], value: r.kr, set: (n, v) => (n.reactions[i].kr = v) });
     });
     for (const [pool, members] of Object.entries(network.pools ?? {})) {
-      for (const species of Object.keys(members)) {
-        out.push({ path: `pools.${pool}.${species}`, aliases: [], set: (n, v) => (n.pools[pool][species] = v) });
+      for (const [species, value] of Object.entries(members)) {
+        out.push({ path: `pools.${pool}.${species}`, aliases: [], value, set: (n, v) => (n.pools[pool][species] = v) });
       }
     }
   }
@@ -149,6 +157,11 @@ function targetsOf(network: Network): Target[] {
 /** Every path a sweep may vary in this network (canonical form, with names in brackets). */
 export function listSweepPaths(network: Network): string[] {
   return targetsOf(network).map((t) => t.path);
+}
+
+/** Every path a sweep may vary, with its current value in the network (defaults resolved). */
+export function listSweepQuantities(network: Network): { path: string; value: number }[] {
+  return targetsOf(network).map(({ path, value }) => ({ path, value }));
 }
 
 /** Finds the target for a user path (canonical or index form), or explains what exists. */
@@ -200,7 +213,7 @@ export function prepareSweep(network: Network, spec: SweepSpec, label = '--vary'
   if (!DESIGNS.includes(design)) throw new InputError(`--design ${String(design)}: expected one of ${DESIGNS.join(', ')}`);
   if (!Number.isInteger(spec.samples) || spec.samples < 1) throw new InputError(`--samples ${spec.samples}: expected an integer >= 1`);
   if (spec.vary.length === 0) throw new InputError(`${label}: give at least one quantity to vary`);
-  const seed = spec.seed ?? 1;
+  const seed = checkSeed(spec.seed ?? 1);
   const seen = new Set<string>();
   const targets = spec.vary.map((v) => {
     const target = findTarget(network, v.path, label);

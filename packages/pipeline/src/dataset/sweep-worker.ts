@@ -9,7 +9,7 @@ import type { DatasetRow } from './schema.js';
 /** Messages from the main thread. */
 export type ToWorker = { type: 'init'; job: SweepJob } | { type: 'run'; start: number; end: number };
 /** Messages to the main thread. */
-export type FromWorker = { type: 'rows'; rows: DatasetRow[] } | { type: 'error'; message: string };
+export type FromWorker = { type: 'rows'; rows: DatasetRow[] } | { type: 'error'; message: string; stack: string };
 
 if (parentPort) {
   const port = parentPort;
@@ -26,7 +26,8 @@ if (parentPort) {
       // simulation 1.5-2.2x slower (bench/README.md, "Sweeps"), and a row is only a few kB.
       port.postMessage({ type: 'rows', rows } satisfies FromWorker);
     } catch (error) {
-      port.postMessage({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) } satisfies FromWorker);
+      // The stack travels apart from the message: the CLI prints it only with PENVAE_DEBUG=1.
+      port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? (error.stack ?? '') : '' } satisfies FromWorker);
     }
   });
 }

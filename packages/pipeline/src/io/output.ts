@@ -5,8 +5,10 @@
 export interface Output {
   /** A line for stdout (results). */
   out(line: string): void;
-  /** A line for stderr (progress, warnings). */
+  /** A line for stderr: progress and what was done (silenced by `--quiet`). */
   err(line: string): void;
+  /** A warning for stderr, printed as `warning: <line>` (kept under `--quiet`). */
+  warn(line: string): void;
   /** Whether stderr is an interactive terminal (progress bars redraw in place only then). */
   readonly isTTY: boolean;
   /** Rewrites the current stderr line (progress bars on a terminal). */
@@ -17,6 +19,7 @@ export interface Output {
 export const processOutput: Output = {
   out: (line) => void process.stdout.write(`${line}\n`),
   err: (line) => void process.stderr.write(`${line}\n`),
+  warn: (line) => void process.stderr.write(`warning: ${line}\n`),
   isTTY: Boolean(process.stderr.isTTY),
   status: (line) => void process.stderr.write(`\r\x1b[2K${line}`),
 };
@@ -25,7 +28,12 @@ export const processOutput: Output = {
 export function captureOutput(): Output & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
   const errors: string[] = [];
-  return { lines, errors, out: (l) => void lines.push(l), err: (l) => void errors.push(l), isTTY: false };
+  return { lines, errors, out: (l) => void lines.push(l), err: (l) => void errors.push(l), warn: (l) => void errors.push(`warning: ${l}`), isTTY: false };
+}
+
+/** `output` without progress and informational lines (`--quiet`): results and warnings only. */
+export function quietOutput(output: Output): Output {
+  return { out: (l) => output.out(l), err: () => undefined, warn: (l) => output.warn(l), isTTY: false };
 }
 
 /** Formats rows as an aligned plain-text table (first row = header). */

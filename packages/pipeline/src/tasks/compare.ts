@@ -1,8 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { disposeVae, initBackend, writeDirAtomic, type BackendChoice } from '@penvae/vae';
+import { join } from 'node:path';
+import { disposeVae, initBackend, type BackendChoice } from '@penvae/vae';
+import { checkChoice, checkSeed, throwIfInterrupted, yieldToEventLoop } from '../check-options.js';
 import { InputError } from '../errors.js';
+import { checkOutputPath, writeDirectoryAtomic } from '../io/atomic.js';
+import { checkModelFiles } from '../io/model-hash.js';
 import { processOutput, type Output } from '../io/output.js';
+import { BACKEND_CHOICES } from './train-checks.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { readDataset } from '../dataset/arrow.js';
 import { summarize, writeDocuments, type ComparisonMetrics } from '../report/document.js';
@@ -22,6 +26,8 @@ export interface CompareCommandOptions {
   seed?: number;
   /** @default 'auto' */
   backend?: BackendChoice;
+  /** Stops the run (Ctrl-C): no report folder is left under `out`. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -31,12 +37,20 @@ export interface CompareCommandOptions {
  */
 export async function runCompare(options: CompareCommandOptions, output: Output = processOutput): Promise<ComparisonMetrics> {
   if (options.runs.length === 0) throw new InputError('--run: give at least one run directory (from `pipeline train`)');
-  const seed = options.seed ?? 1;
-  const backend = await initBackend(options.backend ?? 'auto');
+  const { signal } = options;
+  checkOutputPath(options.out, '--out', 'folder');
+  const seed = checkSeed(options.seed ?? 1);
+  const backend = await initBackend(checkChoice(options.backend ?? 'auto', '--backend', BACKEND_CHOICES));
   output.err(`backend: ${backend.backend}`);
   const runs: LoadedRun[] = [];
   try {
-    for (const dir of options.runs) runs.push(await loadRun(dir));
+    for (const dir of options.runs) {
+      const run = await loadRun(dir);
+      runs.push(run);
+      if (run.record.modelFiles) checkModelFiles(dir, join(dir, 'model'), run.record.modelFiles);
+      else run.warnings.push(`${join(dir, 'run.json')} records no hashes of model/ (trained by an older pipeline): cannot check that model/ is this run's`);
+      throwIfInterrupted(signal);
+    }
     const names = runs.map((r) => r.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) throw new InputError(`--run: two runs are named "${duplicate}" (the directory name); give them distinct directory names`);
@@ -47,7 +61,7 @@ export async function runCompare(options: CompareCommandOptions, output: Output 
     const length = [...lengths][0]!;
     const extras: EvalSet[] = (options.data ?? []).map((p) => loadExtraSet(p, length));
     const warnings = runs.flatMap((r) => r.warnings);
-    for (const w of warnings) output.err(`warning: ${w}`);
+    for (const w of warnings) output.warn(w);
 
     const evaluations: Evaluation[] = [];
     for (const run of runs) {
@@ -55,18 +69,20 @@ export async function runCompare(options: CompareCommandOptions, output: Output 
         const domain = other === run ? 'own' : 'cross';
         output.err(`evaluating ${run.name} on ${other.test.name}...`);
         evaluations.push(evaluate(run, other.test, domain, seed));
+        await yieldToEventLoop(signal);
       }
       for (const extra of extras) {
         output.err(`evaluating ${run.name} on ${extra.name}...`);
         evaluations.push(evaluate(run, extra, 'extra', seed));
+        await yieldToEventLoop(signal);
       }
     }
     const extraTraces = (options.data ?? []).flatMap((p) => exampleTraces(readDataset(p), 3));
-    const out = resolve(options.out);
     let metrics: ComparisonMetrics | undefined;
-    await writeDirAtomic(out, 'metrics.json', async (tmp) => {
+    await writeDirectoryAtomic(options.out, 'metrics.json', async (tmp) => {
       output.err('rendering figures...');
       const { figures, interpolations } = await renderFigures(tmp, runs, evaluations, extraTraces);
+      throwIfInterrupted(signal);
       const base: Omit<ComparisonMetrics, 'summary'> = {
         formatVersion: 1,
         packageVersion: PACKAGE_VERSION,
@@ -93,7 +109,7 @@ export async function runCompare(options: CompareCommandOptions, output: Output 
       const write = (path: string, data: string) => writeFileSync(path, data);
       write(join(tmp, 'metrics.json'), `${JSON.stringify(metrics, null, 1)}\n`);
       writeDocuments(tmp, metrics, figures, write);
-    });
+    }, signal);
     for (const line of metrics!.summary) output.out(line);
     output.err(`wrote ${join(options.out, 'index.html')} (open it in a browser), report.md, metrics.json and figures/`);
     return metrics!;

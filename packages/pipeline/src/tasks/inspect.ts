@@ -1,7 +1,17 @@
 import { InputError } from '../errors.js';
+import { checkOutputPath } from '../io/atomic.js';
 import { formatTable, processOutput, type Output } from '../io/output.js';
 import { readDataset, type Dataset } from '../dataset/arrow.js';
+import { windowTimes } from '../dataset/time-grid.js';
 import { buildTraceGridSpec, renderChart, type TraceRow } from '../plot/index.js';
+
+/** Options of {@link runInspect} (`pipeline inspect <file>`). */
+export interface InspectCommandOptions {
+  /** The dataset (.arrow). */
+  file: string;
+  /** Also draw example traces per family into this .svg (and a .png beside it). */
+  plot?: string;
+}
 
 /** What {@link runInspect} found. */
 export interface InspectResult {
@@ -45,9 +55,7 @@ export function exampleTraces(dataset: Dataset, perGroup = 4, groupBy: 'auto' | 
   const families = new Set<string>();
   for (let i = 0; i < table.numRows; i++) families.add(String(family.get(i)));
   const byBehaviour = groupBy === 'auto' && families.size === 1 && behaviour !== null;
-  const [t0, t1] = meta.normalization.window;
-  const L = dataset.layout.seriesLength;
-  const t = Array.from({ length: L }, (_, j) => t0 + ((t1 - t0) * j) / (L - 1));
+  const t = windowTimes(meta.normalization.window, dataset.layout.seriesLength);
   const taken = new Map<string, number>();
   const traces: TraceRow[] = [];
   for (let i = 0; i < table.numRows; i++) {
@@ -69,7 +77,12 @@ export function exampleTraces(dataset: Dataset, perGroup = 4, groupBy: 'auto' | 
  * behaviour counts, and the provenance in its metadata. With `plot`, draws example traces per
  * family (the paper's figure 3) as SVG and a PNG beside it.
  */
-export async function runInspect(path: string, options: { plot?: string } = {}, output: Output = processOutput): Promise<InspectResult> {
+export async function runInspect(options: InspectCommandOptions, output: Output = processOutput): Promise<InspectResult> {
+  const path = options.file;
+  if (options.plot !== undefined) {
+    if (!/\.svg$/i.test(options.plot)) throw new InputError(`--plot ${options.plot}: expected an .svg file name (a .png is written beside it)`);
+    checkOutputPath(options.plot, '--plot');
+  }
   const dataset = readDataset(path, []);
   const { table, meta, rawMetadata } = dataset;
   const columns = table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) }));
@@ -95,7 +108,6 @@ export async function runInspect(path: string, options: { plot?: string } = {}, 
   }
   const plots: string[] = [];
   if (options.plot !== undefined) {
-    if (!/\.svg$/i.test(options.plot)) throw new InputError(`--plot ${options.plot}: expected an .svg file name (a .png is written beside it)`);
     const traces = exampleTraces(dataset);
     if (traces.length === 0) throw new InputError(`${path}: no converged rows to plot`);
     const png = options.plot.replace(/\.svg$/i, '.png');

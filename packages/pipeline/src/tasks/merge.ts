@@ -1,16 +1,35 @@
 import { InputError } from '../errors.js';
+import { checkOutputPath } from '../io/atomic.js';
 import { processOutput, type Output } from '../io/output.js';
 import { datasetRows, datasetSchema, readDataset, writeDatasetRows, type DatasetMetadata } from '../dataset/arrow.js';
 import { METADATA_KEYS } from '../dataset/schema.js';
+
+/** Options of {@link runMerge} (`pipeline merge a.arrow b.arrow ... --out all.arrow`). */
+export interface MergeCommandOptions {
+  /** Shard datasets (`--shard i/n` outputs of one sweep). */
+  inputs: string[];
+  /** Output dataset (`.arrow`). */
+  out: string;
+}
+
+/** What {@link runMerge} wrote. */
+export interface MergeCommandResult {
+  path: string;
+  rows: number;
+  /** Whether every shard of the sweep was given (the file is then the unsharded one). */
+  complete: boolean;
+}
 
 /**
  * Joins shards of one sweep (`pipeline merge a.arrow b.arrow ... --out all.arrow`) into the
  * file one unsharded run would have written (byte for byte when every shard is given). The
  * shards must come from the same network, sweep, grid, solver and normalisation.
  */
-export async function runMerge(inputs: string[], out: string, output: Output = processOutput): Promise<{ rows: number; complete: boolean }> {
+export async function runMerge(options: MergeCommandOptions, output: Output = processOutput): Promise<MergeCommandResult> {
+  const { inputs, out } = options;
   if (inputs.length === 0) throw new InputError('merge: give the shard files to join');
   if (!out.toLowerCase().endsWith('.arrow')) throw new InputError(`--out ${out}: expected a .arrow file name`);
+  checkOutputPath(out, '--out');
   const datasets = inputs.map((p) => readDataset(p, []));
   const first = datasets[0]!;
   // Everything but the shard marker must agree.
@@ -43,5 +62,5 @@ export async function runMerge(inputs: string[], out: string, output: Output = p
   else meta.shard = `${[...indices].sort((a, b) => a - b).join(',')}/${n}`;
   await writeDatasetRows(out, datasetSchema(first.layout, meta), first.layout, rows);
   output.err(`wrote ${out}: ${rows.length} rows from ${inputs.length} shard${inputs.length > 1 ? 's' : ''}${complete ? ' (complete sweep)' : ` (partial: shards ${meta.shard})`}`);
-  return { rows: rows.length, complete };
+  return { path: out, rows: rows.length, complete };
 }

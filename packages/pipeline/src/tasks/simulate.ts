@@ -8,10 +8,14 @@ import {
   type SimulationResult,
   type SolverName,
 } from '@penvae/simulator';
+import { checkChoice, checkInteger, checkNumber } from '../check-options.js';
 import { InputError, NumericalError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { checkOutputPath, writeFileAtomic } from '../io/atomic.js';
 import { loadNetwork } from '../io/network-source.js';
 import { formatNumber, formatTable, processOutput, type Output } from '../io/output.js';
+import { resolveGridSpec } from '../dataset/time-grid.js';
+import { buildTraceGridSpec, renderChart } from '../plot/index.js';
+import { DEFAULT_SOLVER, SOLVER_NAMES, solverDefaults } from '../solvers.js';
 
 /** Options of {@link runSimulate} (the `pipeline simulate` command for one network). */
 export interface SimulateCommandOptions {
@@ -31,6 +35,10 @@ export interface SimulateCommandOptions {
   rtol?: number;
   /** Absolute tolerance, nM. @default the solver's */
   atol?: number;
+  /** Step budget. @default the solver's (see solvers.ts) */
+  maxSteps?: number;
+  /** Draw the observed series over time into this `.svg` or `.png`. */
+  plot?: string;
 }
 
 /** What {@link runSimulate} did. */
@@ -38,8 +46,10 @@ export interface SimulateCommandResult {
   result: SimulationResult;
   /** Per observed series (strand/species): range, behaviour, period and amplitude. */
   summary: { name: string; analysis: SeriesAnalysis }[];
-  /** The file written, if any. */
+  /** The file written with --out, if any. */
   written?: string;
+  /** The picture written with --plot, if any. */
+  plot?: string;
 }
 
 /**
@@ -47,22 +57,29 @@ export interface SimulateCommandResult {
  * names, or JSON), or prints a summary. A failed integration is reported as a
  * {@link NumericalError} and nothing is written.
  */
-export function runSimulate(options: SimulateCommandOptions, output: Output = processOutput): SimulateCommandResult {
+export async function runSimulate(options: SimulateCommandOptions, output: Output = processOutput): Promise<SimulateCommandResult> {
   const format = options.out === undefined ? undefined : extname(options.out).toLowerCase();
   if (format !== undefined && format !== '.csv' && format !== '.json') {
     throw new InputError(`--out ${options.out}: expected a .csv or .json file name`);
   }
+  if (options.out !== undefined) checkOutputPath(options.out, '--out');
+  const plotFormat = options.plot === undefined ? undefined : extname(options.plot).toLowerCase();
+  if (plotFormat !== undefined && plotFormat !== '.svg' && plotFormat !== '.png') throw new InputError(`--plot ${options.plot}: expected a .svg or .png file name`);
+  if (options.plot !== undefined) checkOutputPath(options.plot, '--plot');
+  if (options.states && options.out === undefined) throw new InputError('--states: applies to the trajectory written with --out (.csv or .json); the summary shows the observed series only');
+  const solver = checkChoice(options.solver ?? DEFAULT_SOLVER, '--solver', SOLVER_NAMES);
+  const defaults = solverDefaults(solver);
+  const simOptions: Parameters<typeof simulate>[1] = {
+    solver,
+    rtol: options.rtol === undefined ? defaults.rtol : checkNumber(options.rtol, '--rtol', 0, true, 1),
+    atol: options.atol === undefined ? defaults.atol : checkNumber(options.atol, '--atol', 0, true),
+    maxSteps: options.maxSteps === undefined ? defaults.maxSteps : checkInteger(options.maxSteps, '--max-steps', 1),
+  };
   const { network, source } = loadNetwork(options.network);
-  const model = compileNetwork(network);
-  const simOptions: Parameters<typeof simulate>[1] = {};
+  resolveGridSpec(network, options, source); // checks --t-end / --step against the network's grid
   if (options.tEnd !== undefined) simOptions.tEnd = options.tEnd;
   if (options.step !== undefined) simOptions.step = options.step;
-  if (options.solver !== undefined) simOptions.solver = options.solver;
-  if (options.rtol !== undefined) simOptions.rtol = options.rtol;
-  if (options.atol !== undefined) simOptions.atol = options.atol;
-  if (!network.time && options.tEnd === undefined) {
-    throw new InputError(`${source} has no "time" grid: give --t-end (and --step)`);
-  }
+  const model = compileNetwork(network);
   const result = simulate(model, simOptions);
   if (result.outcome !== 'converged') {
     throw new NumericalError(
@@ -73,6 +90,8 @@ export function runSimulate(options: SimulateCommandOptions, output: Output = pr
   const summary = model.observables.map((name) => ({ name, analysis: analyzeSeries(result.t, extractSeries(result, name)) }));
   const stats = result.stats;
   const work = `${result.solver.name} rtol ${result.solver.rtol} atol ${result.solver.atol}: ${stats.steps} steps, ${stats.rejectedSteps} rejected, ${stats.rhsCalls} rhs calls, ${stats.jacobianCalls} Jacobians`;
+  const plot = options.plot === undefined ? {} : { plot: await plotTrajectory(result, model.observables, source, options.plot) };
+  if (plot.plot) output.err(`wrote ${plot.plot}`);
   if (options.out === undefined) {
     output.out(`${network.name} (${source}): ${result.t.length} points, t = 0..${result.t.at(-1)} min; ${work}`);
     const rows = [['series', 'min', 'max', 'final', 'behaviour', 'period (min)', 'amplitude']];
@@ -80,13 +99,30 @@ export function runSimulate(options: SimulateCommandOptions, output: Output = pr
       rows.push([name, formatNumber(a.min), formatNumber(a.max), formatNumber(a.final), a.behaviour, formatNumber(a.period), formatNumber(a.amplitude)]);
     }
     for (const line of formatTable(rows)) output.out(line);
-    return { result, summary };
+    return { result, summary, ...plot };
   }
   const columns = options.states ? [...result.names] : [...model.observables];
   const text = format === '.csv' ? trajectoryCsv(result, columns) : trajectoryJson(result, columns, network.name, source);
   writeFileAtomic(options.out, text);
   output.err(`wrote ${options.out} (${result.t.length} rows x ${columns.length + 1} columns; ${work})`);
-  return { result, summary, written: options.out };
+  return { result, summary, written: options.out, ...plot };
+}
+
+/** Draws the observed series of one simulation over time, as SVG or PNG by the file's extension. */
+async function plotTrajectory(result: SimulationResult, observables: readonly string[], source: string, path: string): Promise<string> {
+  const traces = observables.map((name) => ({ group: result.network, label: name, t: result.t, y: extractSeries(result, name) }));
+  const spec = buildTraceGridSpec(traces, {
+    title: `${result.network}: concentrations over time`,
+    subtitle: `${source}; ${result.solver.name}, rtol ${result.solver.rtol}, atol ${result.solver.atol}`,
+    xTitle: 'time (min)',
+    yTitle: 'concentration (nM)',
+    colorTitle: 'strand',
+    columns: 1,
+    panelWidth: 560,
+    panelHeight: 280,
+  });
+  await renderChart(spec, extname(path).toLowerCase() === '.png' ? { pngPath: path } : { svgPath: path });
+  return path;
 }
 
 /** CSV with header `t,<names>`; numbers in shortest round-trip form. */

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { compileNetwork, DEFAULT_TOLERANCES, type SimulateOptions } from '@penvae/simulator';
+import { compileNetwork, type SimulateOptions } from '@penvae/simulator';
+import { checkChoice, checkInteger, checkNumber, checkSeed, throwIfInterrupted } from '../check-options.js';
 import { InputError } from '../errors.js';
+import { checkOutputPath, registerTemporary, removeTemporary, temporaryPathFor } from '../io/atomic.js';
 import { loadNetwork } from '../io/network-source.js';
 import { processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -10,7 +12,10 @@ import { resolveNormalization, type NormalizeOptions } from '../dataset/normaliz
 import { defaultWorkers, runSweepRows } from '../dataset/pool.js';
 import { Progress } from '../dataset/progress.js';
 import type { SweepJob } from '../dataset/run-sample.js';
-import { BATCH_ROWS, type DatasetLayout, type DatasetRow, type TimeGridSpec } from '../dataset/schema.js';
+import { BATCH_ROWS, type DatasetLayout, type DatasetRow } from '../dataset/schema.js';
+import { checkDatasetSize, estimateRowBytes } from '../dataset/size-limits.js';
+import { resolveGridSpec } from '../dataset/time-grid.js';
+import { DEFAULT_SOLVER, SOLVER_NAMES, solverDefaults } from '../solvers.js';
 import { parseShard, parseSweepFile, parseVary, prepareSweep, shardRange, type Design, type SweepSpec } from '../dataset/sweep-spec.js';
 import { runNormalize } from './normalize.js';
 
@@ -30,14 +35,16 @@ export interface SweepCommandOptions extends NormalizeOptions, Pick<SimulateOpti
   design?: Design;
   /** @default 1 */
   seed?: number;
-  /** Step budget per simulation. @default 200000 */
+  /** Step budget per simulation. @default the solver's (see solvers.ts) */
   maxSteps?: number;
-  /** Worker threads (0: this thread). @default one per core */
+  /** Worker threads (0: this thread); more than the samples are not started. @default one per core */
   workers?: number;
   /** `i/n`: run only the i-th of n slices of the sweep. */
   shard?: string;
   /** Show progress. @default true */
   progress?: boolean;
+  /** Stops the sweep (Ctrl-C): workers end at once and nothing is left under `out`. */
+  signal?: AbortSignal;
 }
 
 /** What {@link runSweep} did. */
@@ -61,9 +68,9 @@ function buildSweepSpec(options: SweepCommandOptions): SweepSpec {
     }
     spec = parseSweepFile(doc, options.sweep);
   }
-  if (options.samples !== undefined) spec.samples = options.samples;
+  if (options.samples !== undefined) spec.samples = checkInteger(options.samples, '--samples', 1);
   if (options.design !== undefined) spec.design = options.design;
-  if (options.seed !== undefined) spec.seed = options.seed;
+  if (options.seed !== undefined) spec.seed = checkSeed(options.seed);
   for (const v of options.vary ?? []) spec.vary.push(parseVary(v));
   if (!spec.samples) throw new InputError('--samples: give the number of samples (or a --sweep file with "samples")');
   if (spec.vary.length === 0) throw new InputError('--vary: give at least one quantity to vary (or a --sweep file with "vary"), e.g. --vary \'parameters.exoVm=200:400\'');
@@ -78,6 +85,17 @@ function buildSweepSpec(options: SweepCommandOptions): SweepSpec {
  */
 export async function runSweep(options: SweepCommandOptions, output: Output = processOutput): Promise<SweepCommandResult> {
   if (extname(options.out).toLowerCase() !== '.arrow') throw new InputError(`--out ${options.out}: a sweep writes an Arrow dataset; expected a .arrow file name`);
+  checkOutputPath(options.out, '--out');
+  // Every option is checked before the first file is touched or worker started.
+  const solverName = checkChoice(options.solver ?? DEFAULT_SOLVER, '--solver', SOLVER_NAMES);
+  const defaults = solverDefaults(solverName);
+  const solver = {
+    name: solverName,
+    rtol: options.rtol === undefined ? defaults.rtol : checkNumber(options.rtol, '--rtol', 0, true, 1),
+    atol: options.atol === undefined ? defaults.atol : checkNumber(options.atol, '--atol', 0, true),
+    maxSteps: options.maxSteps === undefined ? defaults.maxSteps : checkInteger(options.maxSteps, '--max-steps', 1),
+  };
+  const requestedWorkers = options.workers === undefined ? defaultWorkers() : checkInteger(options.workers, '--workers', 0, 1024, ' (0 runs in the main thread)');
   const loaded = loadNetwork(options.network);
   const { network } = loaded;
   const prepared = prepareSweep(network, buildSweepSpec(options));
@@ -85,28 +103,24 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
   if (shard && options.scaling === 'global') {
     throw new InputError('--scale global is fitted on the whole dataset: run the shards with the default scaling, merge them, then `pipeline normalize --scale global`');
   }
-  const tEnd = options.tEnd ?? network.time?.end;
-  const step = options.step ?? network.time?.step ?? 1;
-  if (tEnd === undefined) throw new InputError(`${loaded.source} has no "time" grid: give --t-end (and --step)`);
-  if (!(tEnd > 0) || !(step > 0) || step > tEnd) throw new InputError(`--t-end ${tEnd} --step ${step}: expected 0 < step <= t-end`);
-  const grid: TimeGridSpec = { start: 0, step, points: Math.floor(tEnd / step + 1e-9) + 1 };
-  if (grid.points > 200_000) throw new InputError(`--step ${step}: ${grid.points} points per series is too many for a dataset (at most 200000; use a larger --step)`);
+  const grid = resolveGridSpec(network, options, loaded.source);
   const model = compileNetwork(network);
   const observables = [...model.observables];
   const normalization = resolveNormalization(options, observables, grid);
-  const solverName = options.solver ?? 'rosenbrock';
-  const tolerances = DEFAULT_TOLERANCES[solverName];
-  if (!tolerances) throw new InputError(`--solver ${solverName}: expected rosenbrock or odex`);
+  const range = shard ? shardRange(prepared.spec.samples, shard) : { start: 0, end: prepared.spec.samples };
+  const layout: DatasetLayout = { parameters: prepared.spec.vary.map((v) => v.path), observables, rawLength: grid.points, seriesLength: normalization.length };
+  checkDatasetSize(range.end - range.start, estimateRowBytes(layout), options.out);
+  // More workers than samples would only pay start-up costs.
+  const workers = Math.min(requestedWorkers, Math.max(1, range.end - range.start));
   const job: SweepJob = {
     networkText: loaded.text,
     networkSource: loaded.source,
     sweep: prepared.spec,
     grid,
-    solver: { name: solverName, rtol: options.rtol ?? tolerances.rtol, atol: options.atol ?? tolerances.atol, maxSteps: options.maxSteps ?? 200_000 },
+    solver,
     observables,
     normalization,
   };
-  const layout: DatasetLayout = { parameters: prepared.spec.vary.map((v) => v.path), observables, rawLength: grid.points, seriesLength: normalization.length };
   const meta: DatasetMetadata = {
     kind: 'simulation',
     packageVersion: PACKAGE_VERSION,
@@ -116,13 +130,17 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
     solver: { name: job.solver.name, rtol: job.solver.rtol, atol: job.solver.atol },
     normalization,
   };
-  const range = shard ? shardRange(prepared.spec.samples, shard) : { start: 0, end: prepared.spec.samples };
   if (shard) meta.shard = `${shard.index + 1}/${shard.count}`;
   const schema = datasetSchema(layout, meta);
-  const writer = new DatasetWriter(options.out, schema);
+  if (requestedWorkers > workers) output.err(`note: --workers ${requestedWorkers} for ${range.end - range.start} samples; starting ${workers}`);
+  // Global scaling is fitted on the finished rows: they go to a hidden file first, and only
+  // the normalised dataset is published under --out.
+  const global = normalization.scaling === 'global';
+  const rowsPath = global ? temporaryPathFor(options.out) : options.out;
+  const writer = new DatasetWriter(rowsPath, schema);
+  if (global) registerTemporary(rowsPath);
   const outcomes: Record<string, number> = {};
   const total = range.end - range.start;
-  const workers = options.workers ?? defaultWorkers();
   const progress = options.progress === false ? undefined : new Progress(output, `simulate ${network.name}`, total);
   const began = performance.now();
   let batch: DatasetRow[] = [];
@@ -143,19 +161,26 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
         if ((row.sampleId + 1) % BATCH_ROWS === 0) flush();
       },
       onProgress: (done) => progress?.update(done),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     flush();
     progress?.finish();
+    throwIfInterrupted(options.signal);
     await writer.commit();
   } catch (error) {
     await writer.abort();
+    if (global) removeTemporary(rowsPath);
     throw error;
   }
   const seconds = (performance.now() - began) / 1000;
   const counts = Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(', ');
-  output.err(`wrote ${options.out}: ${total} rows (samples ${range.start}..${range.end - 1} of ${prepared.spec.samples}); outcomes: ${counts}; ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(1)} simulations/s ${workers === 0 ? 'in the main thread' : `on ${workers} worker${workers === 1 ? '' : 's'}`}`);
-  if (normalization.scaling === 'global') {
-    await runNormalize({ input: options.out, out: options.out, scaling: 'global', strand: normalization.strand, window: normalization.window, length: normalization.length }, output);
+  output.err(`${global ? 'simulated' : `wrote ${options.out}:`} ${total} rows (samples ${range.start}..${range.end - 1} of ${prepared.spec.samples}); outcomes: ${counts}; ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(1)} simulations/s ${workers === 0 ? 'in the main thread' : `on ${workers} worker${workers === 1 ? '' : 's'}`}`);
+  if (global) {
+    try {
+      await runNormalize({ input: rowsPath, out: options.out, scaling: 'global', strand: normalization.strand, window: normalization.window, length: normalization.length, ...(options.signal ? { signal: options.signal } : {}) }, output);
+    } finally {
+      removeTemporary(rowsPath);
+    }
   }
   return { path: options.out, rows: total, outcomes, seconds };
 }

@@ -18,9 +18,13 @@ import {
   type EpochLog,
   type ResolvedVaeConfig,
   type VaeConfig,
+  VAE_CONFIG_DEFAULTS,
 } from '@penvae/vae';
-import { InputError, NumericalError } from '../errors.js';
+import { InputError, InterruptedError, NumericalError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { hashModelFiles } from '../io/model-hash.js';
+import { checkTrainInput } from './train-checks.js';
+import { TrainProgress } from './train-progress.js';
 import { formatNumber, processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { loadLabelledSeries, splitRows, takeRows, type DatasetRecord, type LabelledSeries, type SeriesWithLabels } from '../dataset/labelled-series.js';
@@ -70,6 +74,10 @@ export interface TrainCommandOptions {
   split?: [number, number, number];
   /** Continue an interrupted run from its last checkpoint. @default false */
   resume?: boolean;
+  /** Print every epoch's full line instead of a progress bar. @default false */
+  verbose?: boolean;
+  /** Stops training between batches (Ctrl-C); the checkpoint stays for `--resume`. */
+  signal?: AbortSignal;
 }
 
 /** Relative MSE of the VAE and of PCA at the same latent size, overall and per label. */
@@ -90,11 +98,13 @@ export interface RunRecord {
   seriesLength: number;
   split: { seed: number; fractions: [number, number, number]; train: [number, number][]; validation: [number, number][]; test: [number, number][] };
   config: ResolvedVaeConfig | null;
-  options: Omit<TrainCommandOptions, 'data' | 'out' | 'resume'>;
+  options: Omit<TrainCommandOptions, 'data' | 'out' | 'resume' | 'verbose' | 'signal'>;
   backend: BackendInfo;
   history: EpochLog[];
   result?: { bestEpoch: number | null; stopReason: string; activeUnits: number; collapsed: boolean; sigma: number; seconds: number };
   test?: ReconstructionReport & { activeUnits: number; klPerDim: number[] };
+  /** SHA-256 of every file under model/ (see io/model-hash.ts); `pipeline compare` checks them. */
+  modelFiles?: Record<string, string>;
 }
 
 /**
@@ -138,6 +148,7 @@ export function subset(data: LabelledSeries, idx: ArrayLike<number>) {
  * config, datasets and their hashes, split, backend, history and test metrics against PCA.
  */
 export async function runTrain(options: TrainCommandOptions, output: Output = processOutput): Promise<RunRecord> {
+  await checkTrainInput(options);
   const runDir = options.out;
   const checkpointDir = join(runDir, 'checkpoint');
   const runJson = join(runDir, 'run.json');
@@ -170,7 +181,7 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
     ...(options.freeBits !== undefined ? { freeBits: options.freeBits } : {}),
     ...(options.sigma !== undefined ? { decoderSigma: options.sigma } : {}),
   };
-  const { data: _d, out: _o, resume: _r, ...recordedOptions } = options;
+  const { data: _d, out: _o, resume: _r, verbose: _v, signal: _s, ...recordedOptions } = options;
   const refs = (idx: Int32Array) => Array.from(idx, (i) => data.refs[i]!);
   const record: RunRecord = {
     formatVersion: RUN_FORMAT_VERSION,
@@ -195,6 +206,7 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
   if (resumeFrom) output.err(`resuming after epoch ${resumeFrom.epoch}`);
 
   const epochs = options.epochs ?? 200;
+  const progress = new TrainProgress(output, epochs, config.latentDim ?? VAE_CONFIG_DEFAULTS.latentDim, options.verbose);
   const began = performance.now();
   const result = await trainVae(
     { train: trainSet, ...(validationSet ? { validation: validationSet } : {}) },
@@ -205,25 +217,22 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
       ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}),
       patience: options.patience ?? 50,
       ...(resumeFrom ? { resumeFrom } : {}),
-      onBatchEnd: (p) => {
-        if (output.isTTY && output.status) output.status(`epoch ${p.epoch}/${epochs} [${'#'.repeat(Math.round((20 * p.batch) / p.batches)).padEnd(20, '.')}] batch ${p.batch}/${p.batches} loss ${formatNumber(p.loss)}`);
-      },
+      onBatchEnd: (p) => progress.batch(p),
       onEpochEnd: (log) => {
-        const line =
-          `epoch ${log.epoch}/${epochs}  loss ${formatNumber(log.loss)}  recon ${formatNumber(log.recon)}  kl ${formatNumber(log.kl)} (beta ${formatNumber(log.beta)})` +
-          `  val ${formatNumber(log.valLoss ?? undefined)}  active ${log.activeUnits}/${config.latentDim}  sigma ${formatNumber(log.sigma)}  ${log.seconds.toFixed(1)}s` +
-          `  kl/dim ${log.klPerDim.map((k) => k.toFixed(2)).join(' ')}`;
-        if (output.isTTY && output.status) {
-          output.status(line);
-          output.err('');
-        } else output.err(line);
+        progress.epoch(log);
         if (!Number.isFinite(log.loss) || (log.valLoss !== null && !Number.isFinite(log.valLoss))) {
           throw new NumericalError(`training diverged at epoch ${log.epoch} (loss ${log.loss}, validation ${log.valLoss}); no model was saved. Try a smaller --learning-rate.`);
         }
       },
+      ...(options.signal ? { signal: options.signal } : {}),
       onCheckpoint: (checkpoint) => saveCheckpoint(checkpointDir, checkpoint),
     },
   );
+  progress.finish();
+  if (result.stopReason === 'aborted') {
+    disposeVae(result.model);
+    throw new InterruptedError(`training interrupted after epoch ${result.history.length} (its checkpoint is kept: continue with --resume)`);
+  }
   const seconds = (performance.now() - began) / 1000;
   const { model } = result;
   try {
@@ -247,6 +256,7 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
       training: { settings: result.settings, history: result.history, bestEpoch: result.bestEpoch, stopReason: result.stopReason, activeUnits: result.activeUnits },
       extra: { run: 'run.json' },
     });
+    record.modelFiles = hashModelFiles(join(runDir, 'model'));
     writeFileAtomic(runJson, `${JSON.stringify(record, null, 1)}\n`);
     rmSync(checkpointDir, { recursive: true, force: true });
     output.err(

@@ -1,113 +1,83 @@
-import type { Argv, CommandModule } from 'yargs';
-import { listSweepPaths } from '../../dataset/sweep-spec.js';
-import { loadNetwork } from '../../io/network-source.js';
-import type { Output } from '../../io/output.js';
-import { defined, parseWindow, withNormalization, withSeed } from '../options.js';
+import { BASELINE_FAMILIES } from '../../dataset/baseline.js';
+import { SCALINGS } from '../../dataset/normalize.js';
+import { defineCommand } from '../command.js';
+import { defined, NORMALIZATION_OPTIONS, SEED_OPTION } from '../options.js';
 
 /** `pipeline baseline`: the paper's sin/sigmoid curves as a dataset. */
-export function baselineCommand(output: Output): CommandModule {
-  return {
-    command: 'baseline',
-    describe: "write the paper's sin / sigmoid / sin+sigmoid baseline as an Arrow dataset (same schema as sweeps)",
-    builder: (y: Argv) =>
-      withSeed(y)
-        .option('samples', { type: 'number', demandOption: true, describe: 'number of curves' })
-        .option('length', { type: 'number', default: 128, describe: 'points per curve (L)' })
-        .option('out', { type: 'string', demandOption: true, describe: 'output dataset (.arrow)' })
-        .option('families', { type: 'string', array: true, describe: 'families to draw from (default: sin sigmoid sin+sigmoid)' })
-        .option('scale', { choices: ['minmax', 'zscore', 'global'] as const, describe: 'normalisation (default minmax per series)' })
-        .example('$0 baseline --samples 2000 --length 128 --seed 1 --out datasets/baseline.arrow', ''),
-    handler: async (argv) => {
-      const a = argv as Record<string, unknown>;
-      const { runBaseline } = await import('../../tasks/baseline.js');
-      await runBaseline(
-        {
-          samples: a.samples as number,
-          out: a.out as string,
-          ...defined({
-            length: a.length as number | undefined,
-            seed: a.seed as number | undefined,
-            families: a.families as string[] | undefined,
-            scaling: a.scale as 'minmax' | 'zscore' | 'global' | undefined,
-          }),
-        },
-        output,
-      );
-    },
-  };
-}
+export const baselineCommand = defineCommand({
+  command: 'baseline',
+  describe: "write the paper's sin / sigmoid / sin+sigmoid baseline as an Arrow dataset (same schema as sweeps)",
+  options: {
+    ...SEED_OPTION,
+    samples: { type: 'number', demandOption: true, describe: 'number of curves' },
+    length: { type: 'number', describe: 'points per curve (L; default 128)' },
+    out: { type: 'string', demandOption: true, describe: 'output dataset (.arrow)' },
+    families: { choices: BASELINE_FAMILIES, array: true, describe: 'families to draw from (default: all)' },
+    scale: { choices: SCALINGS, describe: 'normalisation (default minmax per series)' },
+    progress: { type: 'boolean', describe: 'show progress (default; --no-progress to silence)' },
+  },
+  examples: [['$0 baseline --samples 2000 --length 128 --seed 1 --out datasets/baseline.arrow', '']],
+  run: async (a, { output, signal }) => {
+    const { runBaseline } = await import('../../tasks/baseline.js');
+    return runBaseline(
+      { samples: a.samples, out: a.out, signal, ...defined({ length: a.length, seed: a.seed, families: a.families, scaling: a.scale, progress: a.progress }) },
+      output,
+    );
+  },
+});
 
 /** `pipeline normalize`: recompute the normalised series of a dataset. */
-export function normalizeCommand(output: Output): CommandModule {
-  return {
-    command: 'normalize <input>',
-    describe: 'recompute the normalised series of a dataset from its raw columns (strand, window, length, scaling)',
-    builder: (y: Argv) =>
-      withNormalization(y)
-        .positional('input', { type: 'string', describe: 'dataset (.arrow)' })
-        .option('out', { type: 'string', demandOption: true, describe: 'output dataset (.arrow; may be the input)' }),
-    handler: async (argv) => {
-      const a = argv as Record<string, unknown>;
-      const { runNormalize } = await import('../../tasks/normalize.js');
-      await runNormalize(
-        {
-          input: a.input as string,
-          out: a.out as string,
-          ...defined({
-            strand: a.strand as string | undefined,
-            window: parseWindow(a.window as string | undefined),
-            length: a.length as number | undefined,
-            scaling: a.scale as 'minmax' | 'zscore' | 'global' | undefined,
-          }),
-        },
-        output,
-      );
-    },
-  };
-}
+export const normalizeCommand = defineCommand({
+  command: 'normalize <input>',
+  describe: "recompute the normalised series of a dataset from its raw columns (strand, window, length, scaling); what is not given stays as the file records it",
+  positionals: { input: { type: 'string', demandOption: true, describe: 'dataset (.arrow)' } },
+  options: {
+    ...NORMALIZATION_OPTIONS,
+    out: { type: 'string', demandOption: true, describe: 'output dataset (.arrow; may be the input)' },
+  },
+  run: async (a, { output, signal }) => {
+    const { runNormalize } = await import('../../tasks/normalize.js');
+    return runNormalize({ input: a.input, out: a.out, signal, ...defined({ strand: a.strand, window: a.window, length: a.length, scaling: a.scale }) }, output);
+  },
+});
 
 /** `pipeline inspect`: describe a dataset, optionally plot examples. */
-export function inspectCommand(output: Output): CommandModule {
-  return {
-    command: 'inspect <file>',
-    describe: 'rows, columns, families, outcomes and provenance of a dataset; --plot draws example traces per family',
-    builder: (y: Argv) =>
-      y
-        .positional('file', { type: 'string', describe: 'dataset (.arrow)' })
-        .option('plot', { type: 'string', describe: 'write example traces per family (figure 3) to this .svg (and a .png beside it)' }),
-    handler: async (argv) => {
-      const a = argv as Record<string, unknown>;
-      const { runInspect } = await import('../../tasks/inspect.js');
-      await runInspect(a.file as string, defined({ plot: a.plot as string | undefined }), output);
-    },
-  };
-}
+export const inspectCommand = defineCommand({
+  command: 'inspect <file>',
+  describe: 'rows, columns, families, outcomes and provenance of a dataset; --plot draws example traces per family',
+  positionals: { file: { type: 'string', demandOption: true, describe: 'dataset (.arrow)' } },
+  options: {
+    plot: { type: 'string', describe: 'write example traces per family (figure 3) to this .svg (and a .png beside it)' },
+  },
+  run: async (a, { output }) => {
+    const { runInspect } = await import('../../tasks/inspect.js');
+    return runInspect({ file: a.file, ...defined({ plot: a.plot }) }, output);
+  },
+});
 
 /** `pipeline merge`: join shards. */
-export function mergeCommand(output: Output): CommandModule {
-  return {
-    command: 'merge <inputs..>',
-    describe: 'join the shards of a sweep (--shard i/n) into the file one run would have written',
-    builder: (y: Argv) =>
-      y
-        .positional('inputs', { type: 'string', array: true, describe: 'shard datasets' })
-        .option('out', { type: 'string', demandOption: true, describe: 'output dataset (.arrow)' }),
-    handler: async (argv) => {
-      const a = argv as Record<string, unknown>;
-      const { runMerge } = await import('../../tasks/merge.js');
-      await runMerge(a.inputs as string[], a.out as string, output);
-    },
-  };
-}
+export const mergeCommand = defineCommand({
+  command: 'merge <inputs..>',
+  describe: 'join the shards of a sweep (--shard i/n) into the file one run would have written',
+  positionals: { inputs: { type: 'string', array: true, demandOption: true, describe: 'shard datasets' } },
+  options: {
+    out: { type: 'string', demandOption: true, describe: 'output dataset (.arrow)' },
+  },
+  run: async (a, { output }) => {
+    const { runMerge } = await import('../../tasks/merge.js');
+    return runMerge({ inputs: a.inputs, out: a.out }, output);
+  },
+});
 
 /** `pipeline sweep-paths`: what a sweep may vary in a network. */
-export function sweepPathsCommand(output: Output): CommandModule {
-  return {
-    command: 'sweep-paths',
-    describe: 'list every quantity of a network a sweep may vary (--vary paths)',
-    builder: (y: Argv) => y.option('network', { type: 'string', demandOption: true, describe: 'built-in name or network JSON file' }),
-    handler: (argv) => {
-      for (const p of listSweepPaths(loadNetwork((argv as Record<string, unknown>).network as string).network)) output.out(p);
-    },
-  };
-}
+export const sweepPathsCommand = defineCommand({
+  command: 'sweep-paths',
+  describe: 'list every quantity of a network a sweep may vary (--vary paths) with its current value',
+  options: {
+    network: { type: 'string', demandOption: true, describe: 'built-in name or network JSON file' },
+  },
+  run: async (a, { output }) => {
+    const { runSweepPaths } = await import('../../tasks/networks.js');
+    return runSweepPaths({ network: a.network }, output);
+  },
+});

@@ -1,48 +1,30 @@
-import type { Argv, CommandModule } from 'yargs';
-import { InputError } from '../../errors.js';
-import type { Output } from '../../io/output.js';
+import { defineCommand } from '../command.js';
 import { defined } from '../options.js';
 
 /** `pipeline demo` (what `npm start` runs). */
-export function demoCommand(output: Output): CommandModule {
-  return {
-    command: 'demo',
-    describe: 'run the whole chain on a small default: sweeps, baseline, two VAEs, comparison report',
-    builder: (y: Argv) =>
-      y
-        .option('name', { type: 'string', default: 'demo', describe: 'folder under datasets/, runs/ and reports/' })
-        .option('scale', { type: 'number', default: 1, describe: 'multiply every sample count (e.g. 0.1 for a quick smoke run)' })
-        .option('epochs', { type: 'number', default: 300, describe: 'training epochs of both VAEs (early stopping may end sooner)' })
-        .option('workers', { type: 'number', describe: 'worker threads of the sweeps (default: one per core)' })
-        .option('browser-check', { type: 'boolean', default: true, describe: 'open the report in headless Chromium when installed' }),
-    handler: async (argv) => {
-      const a = argv as Record<string, unknown>;
-      const { runDemo } = await import('../../tasks/demo.js');
-      await runDemo(
-        {
-          ...defined({ name: a.name as string | undefined, scale: a.scale as number | undefined, epochs: a.epochs as number | undefined, workers: a.workers as number | undefined }),
-          browserCheck: Boolean(a.browserCheck),
-        },
-        output,
-      );
-    },
-  };
-}
+export const demoCommand = defineCommand({
+  command: 'demo',
+  describe: 'run the whole chain on a small default: sweeps, baseline, two VAEs, comparison report',
+  options: {
+    name: { type: 'string', describe: 'folder name under datasets/, runs/ and reports/ (default demo; a name, not a path)' },
+    'sample-factor': { type: 'number', describe: 'multiply every sample count (default 1; e.g. 0.1 for a quick smoke run, at least 8 samples each)' },
+    epochs: { type: 'number', describe: 'training epochs of both VAEs (default 300; early stopping may end sooner)' },
+    workers: { type: 'number', describe: 'worker threads of the sweeps (default: one per core)' },
+    'browser-check': { type: 'boolean', describe: 'open the report in headless Chromium when installed (default; --no-browser-check to skip)' },
+  },
+  run: async (a, { output, signal }) => {
+    const { runDemo } = await import('../../tasks/demo.js');
+    return runDemo({ signal, ...defined({ name: a.name, sampleFactor: a.sampleFactor, epochs: a.epochs, workers: a.workers, browserCheck: a.browserCheck }) }, output);
+  },
+});
 
 /** `pipeline check-report <dir>`: open a report in headless Chromium. */
-export function checkReportCommand(output: Output): CommandModule {
-  return {
-    command: 'check-report <dir>',
-    describe: 'open a report in headless Chromium: it must render, every image must load, no console errors; saves screenshot.png beside it',
-    builder: (y: Argv) => y.positional('dir', { type: 'string', describe: 'report directory' }),
-    handler: async (argv) => {
-      const { checkReportInBrowser } = await import('../../report/browser-check.js');
-      const r = await checkReportInBrowser((argv as Record<string, unknown>).dir as string);
-      output.out(`${r.title}: ${r.images.loaded}/${r.images.total} images loaded, ${r.errors.length} errors; screenshot ${r.screenshot}`);
-      for (const e of r.errors) output.out(`  ${e}`);
-      if (r.errors.length || r.images.loaded !== r.images.total) {
-        throw new InputError(`the report does not render cleanly (${r.images.total - r.images.loaded} broken images: ${r.images.broken.join(', ') || 'none'}; ${r.errors.length} errors)`);
-      }
-    },
-  };
-}
+export const checkReportCommand = defineCommand({
+  command: 'check-report <dir>',
+  describe: 'open a report in headless Chromium: it must render, every image must load, no console errors; saves screenshot.png beside it',
+  positionals: { dir: { type: 'string', demandOption: true, describe: 'report directory' } },
+  run: async (a, { output }) => {
+    const { runCheckReport } = await import('../../tasks/check-report.js');
+    return runCheckReport({ dir: a.dir }, output);
+  },
+});
