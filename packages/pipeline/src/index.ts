@@ -3,21 +3,27 @@
  * function that tests and scripts can call without argv.
  */
 export * from './errors.js';
-export { main, exitCodeFor } from './cli/main.js';
+export { main, exitCodeFor, type MainOptions } from './cli/main.js';
+export { runProcess } from './cli/process.js';
 export { runSimulate, trajectoryCsv, type SimulateCommandOptions, type SimulateCommandResult } from './tasks/simulate.js';
-export { runNetworks, runValidate, type NetworkListing } from './tasks/networks.js';
+export {
+  runNetworks, runSweepPaths, runValidate,
+  type NetworkListing, type NetworksCommandOptions, type NetworksCommandResult, type SweepPathsCommandOptions, type ValidateCommandOptions, type ValidateCommandResult,
+} from './tasks/networks.js';
 export { loadNetwork, type LoadedNetwork } from './io/network-source.js';
 export { writeFileAtomic, AtomicFile } from './io/atomic.js';
-export { captureOutput, processOutput, type Output } from './io/output.js';
+export { hashModelFiles } from './io/model-hash.js';
+export { captureOutput, processOutput, quietOutput, type Output } from './io/output.js';
 export { PACKAGE_VERSION } from './version.js';
 export { runSweep, type SweepCommandOptions, type SweepCommandResult } from './tasks/sweep.js';
-export { runBaseline, type BaselineCommandOptions } from './tasks/baseline.js';
-export { runNormalize, type NormalizeCommandOptions } from './tasks/normalize.js';
-export { runInspect, exampleTraces, type InspectResult } from './tasks/inspect.js';
-export { runMerge } from './tasks/merge.js';
+export { runBaseline, type BaselineCommandOptions, type BaselineCommandResult } from './tasks/baseline.js';
+export { runNormalize, type NormalizeCommandOptions, type NormalizeCommandResult } from './tasks/normalize.js';
+export { runInspect, exampleTraces, type InspectCommandOptions, type InspectResult } from './tasks/inspect.js';
+export { runMerge, type MergeCommandOptions, type MergeCommandResult } from './tasks/merge.js';
+export { runCheckReport, type CheckReportCommandOptions } from './tasks/check-report.js';
 export { runTrain, RUN_FORMAT_VERSION, type TrainCommandOptions, type RunRecord, type ReconstructionReport } from './tasks/train.js';
 export { runCompare, type CompareCommandOptions } from './tasks/compare.js';
-export { runDemo, type DemoOptions } from './tasks/demo.js';
+export { runDemo, type DemoOptions, type DemoResult } from './tasks/demo.js';
 export { checkReportInBrowser, findChromium, type BrowserCheckResult } from './report/browser-check.js';
 export type { ComparisonMetrics } from './report/document.js';
 export type { Evaluation, GenerationMetrics } from './report/evaluate.js';

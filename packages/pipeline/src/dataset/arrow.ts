@@ -262,6 +262,20 @@ function parseJsonMeta<T>(metadata: Map<string, string>, key: string, path: stri
   }
 }
 
+/** `ARROW1`: the magic at both ends of an Arrow IPC file. */
+const ARROW_MAGIC = Buffer.from('ARROW1');
+
+/**
+ * Why bytes that Arrow could not read are unreadable: an IPC file cut short (the leading magic
+ * without the trailing one: a copy or a write that did not finish), or not an IPC file at all.
+ */
+function describeUnreadableIpc(bytes: Buffer, error: unknown): string {
+  const starts = bytes.subarray(0, ARROW_MAGIC.length).equals(ARROW_MAGIC);
+  const ends = bytes.subarray(bytes.length - ARROW_MAGIC.length).equals(ARROW_MAGIC);
+  if (starts && !ends) return `the file is truncated (${bytes.length} bytes of an Arrow IPC file whose end is missing: an interrupted copy or download?)`;
+  return `not an Arrow IPC file (${error instanceof Error ? error.message : String(error)})`;
+}
+
 /**
  * Reads a penvae dataset and checks it: an Arrow IPC file, this format version, and the
  * columns the format promises.
@@ -278,7 +292,7 @@ export function readDataset(path: string, required: readonly string[] = ['series
   try {
     table = tableFromIPC(bytes);
   } catch (error) {
-    throw new InputError(`${path}: not an Arrow IPC file (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    throw new InputError(`${path}: ${describeUnreadableIpc(bytes, error)}`, { cause: error });
   }
   if (table.schema.fields.length === 0) throw new InputError(`${path}: not an Arrow IPC file (no schema found)`);
   const metadata = table.schema.metadata;

@@ -44,6 +44,17 @@ function workerUrl(): URL {
 }
 
 /**
+ * The worker's Node flags: this process's, without `--conditions source` (which vitest sets so
+ * that tests import TypeScript sources): the worker script is compiled JavaScript, and under
+ * that condition its imports of the workspace packages would resolve to `.ts` files Node
+ * cannot load.
+ */
+function workerExecArgv(): string[] {
+  const args = process.execArgv;
+  return args.filter((a, i) => a !== '--conditions=source' && !(a === 'source' && args[i - 1] === '--conditions') && !(a === '--conditions' && args[i + 1] === 'source'));
+}
+
+/**
  * Simulates samples [start, end) of a sweep on `workers` threads and delivers the rows in
  * sample order. Work goes out in small chunks to whichever worker is free; rows that arrive
  * early wait in a bounded reorder window, so memory stays flat however long the sweep is.
@@ -98,7 +109,7 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
       };
       const idle: Worker[] = [];
       for (let w = 0; w < workers; w++) {
-        const worker = new Worker(workerUrl());
+        const worker = new Worker(workerUrl(), { execArgv: workerExecArgv() });
         threads.push(worker);
         worker.on('error', (error) => fail(error));
         worker.on('exit', (code) => {

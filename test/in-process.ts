@@ -1,0 +1,67 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { main, type Output } from '@penvae/pipeline';
+
+/** What one in-process run of the CLI printed and returned. */
+export interface InProcessRun {
+  code: number;
+  /** stdout lines. */
+  out: string[];
+  /** stderr lines (progress, warnings, errors). */
+  err: string[];
+  /** Milliseconds from the start of the run. */
+  ms: number;
+}
+
+/** Options of {@link cli}. */
+export interface CliOptions {
+  signal?: AbortSignal;
+  /** Called with every stderr line as it is printed (e.g. to abort when progress shows). */
+  onErr?: (line: string) => void;
+  /** Pretend stderr is a terminal (progress bars redraw through `status`). */
+  tty?: boolean;
+}
+
+/**
+ * Runs `pipeline ...args` in this process through `main` (as the bin does, without its signal
+ * handlers) and captures what it prints: the fast way to drive every command from tests.
+ */
+export async function cli(args: string[], options: CliOptions = {}): Promise<InProcessRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: Output = {
+    out: (l) => void out.push(l),
+    err: (l) => {
+      err.push(l);
+      options.onErr?.(l);
+    },
+    warn: (l) => {
+      err.push(`warning: ${l}`);
+      options.onErr?.(`warning: ${l}`);
+    },
+    isTTY: options.tty ?? false,
+    ...(options.tty ? { status: (l: string) => void err.push(`\r${l}`) } : {}),
+  };
+  const began = performance.now();
+  const code = await main(args, output, options.signal ? { signal: options.signal } : {});
+  return { code, out, err, ms: performance.now() - began };
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = 'penvae-cli-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Whether text looks like a JavaScript stack trace (the CLI never prints one for bad input). */
+export function hasStackTrace(text: string): boolean {
+  return /\n\s+at .+[(:]\d+/.test(text) || /^\s+at /m.test(text);
+}
+
+/** Entries beside `path` that belong to it: itself and its hidden temporaries. */
+export function leftovers(path: string): string[] {
+  const dir = dirname(path);
+  if (!existsSync(dir)) return [];
+  const name = basename(path);
+  return readdirSync(dir).filter((f) => f === name || f.startsWith(`.${name}.tmp-`));
+}
