@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { main, type Output } from '@penvae/pipeline';
@@ -61,7 +61,7 @@ export function hasStackTrace(text: string): boolean {
 /** Entries beside `path` that belong to it: itself and its hidden temporaries. */
 export function leftovers(path: string): string[] {
   const dir = dirname(path);
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   const name = basename(path);
   return readdirSync(dir).filter((f) => f === name || f.startsWith(`.${name}.tmp-`));
 }

@@ -45,6 +45,8 @@ export async function runBaseline(options: BaselineCommandOptions, output: Outpu
   checkOutputPath(options.out, '--out');
   const spec = resolveBaselineSpec(options);
   const { signal } = options;
+  const layout: DatasetLayout = { parameters: [...BASELINE_PARAMETERS], observables: ['y'], rawLength: spec.length, seriesLength: spec.length };
+  checkDatasetSize(spec.samples, estimateRowBytes(layout), options.out);
   const grid: TimeGridSpec = { start: 0, step: 1 / (spec.length - 1), points: spec.length };
   const normalization = resolveNormalization({ length: spec.length, window: [0, 1], ...(options.scaling ? { scaling: options.scaling } : {}) }, ['y'], grid);
   // Global scaling needs the data first: generating twice costs less than holding every row.
@@ -61,8 +63,6 @@ export async function runBaseline(options: BaselineCommandOptions, output: Outpu
     }
     normalization.global = { offset: min, scale: max > min ? max - min : 1 };
   }
-  const layout: DatasetLayout = { parameters: [...BASELINE_PARAMETERS], observables: ['y'], rawLength: spec.length, seriesLength: spec.length };
-  checkDatasetSize(spec.samples, estimateRowBytes(layout), options.out);
   const schema = datasetSchema(layout, { kind: 'baseline', packageVersion: PACKAGE_VERSION, sweep: spec, timeGrid: grid, normalization });
   const writer = new DatasetWriter(options.out, schema);
   const families: Record<string, number> = {};
