@@ -77,6 +77,18 @@ describe('file-system refusals are exit 2, naming the path', () => {
     expect(leftovers(out)).toEqual([]);
   });
 
+  it('ENOSPC while a figure is written: one message naming the figure, exit 2', async () => {
+    const data = join(dir, 'base.arrow');
+    const svg = join(dir, 'full.svg');
+    faults.set('full.svg', 'ENOSPC');
+    const r = await cli(['inspect', data, '--plot', svg]);
+    const err = r.err.join('\n');
+    expect(r.code, err).toBe(2);
+    expect(err).toContain(`pipeline: cannot write ${svg}: no space left on the device (ENOSPC)`);
+    expect(err).not.toMatch(/could not write|cannot write .*cannot write|\.tmp-|internal error/);
+    expect(leftovers(svg)).toEqual([]);
+  });
+
   it.each([['EROFS', 'the file system is read-only'], ['EACCES', 'permission denied']])(
     '%s on the report folder of compare: exit 2 naming the folder, nothing left',
     async (code, reason) => {

@@ -2,6 +2,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { Resvg } from '@resvg/resvg-js';
 import { logger as createLogger, parse, View, Warn } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { FileSystemError } from '../errors.js';
 import { PlotInputError, PlotRenderError } from './errors.js';
 import { FONT_FAMILY, resolveFonts } from './fonts.js';
 import { useDejaVuTextMetrics } from './text-metrics.js';
@@ -124,7 +125,8 @@ async function writeChartFile(path: string, data: string | Uint8Array): Promise<
   try {
     writeFileAtomic(path, data);
   } catch (error) {
-    throw new PlotRenderError(`could not write ${path}: ${message(error)}`, { cause: error });
+    // A file-system refusal already names the path and the reason (exit 2 in the CLI).
+    throw new PlotRenderError(error instanceof FileSystemError ? error.message : `could not write ${path}: ${message(error)}`, { cause: error });
   }
 }
 
