@@ -13,22 +13,12 @@
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+// The pipeline's own seeded generator (mulberry32): the same seed gives the same command lines.
+import { createRandom } from '../packages/pipeline/src/random.js';
 import { cli, hasStackTrace, leftovers, tempDir } from './in-process.js';
 
 const SEED = Number(process.env.PENVAE_FUZZ_SEED ?? 20261202);
 const CASES = Number(process.env.PENVAE_FUZZ_CASES ?? 1000);
-
-/** mulberry32: a small seeded generator, so the same seed gives the same command lines. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dir = tempDir('penvae-fuzz-');
 const f = (name: string) => join(dir, name);

@@ -190,6 +190,11 @@ describe('compare checks the model against run.json', () => {
     expect(leftovers(out)).toEqual([]);
   });
 
+  it('writes the model folder with the mode the umask gives (not 0700)', () => {
+    expect(statSync(join(runA, 'model')).mode & 0o777).toBe(0o777 & ~process.umask());
+    expect(statSync(runA).mode & 0o777).toBe(0o777 & ~process.umask());
+  });
+
   it('writes the report folder with the mode the umask gives (not 0700)', async () => {
     const out = join(dir, 'report-mode');
     await ok(['compare', '--run', runA, '--out', out, '--quiet']);

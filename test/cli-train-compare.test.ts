@@ -25,7 +25,7 @@ beforeAll(() => {
 
 describe('pipeline train', () => {
   it('trains, saves the model in the TensorFlow.js layers format and records the run', () => {
-    const r = ok(['train', '--data', 'd/osc.arrow', '--data', 'd/switch.arrow', '--out', 'runs/sim', '--epochs', '6', '--seed', '1']);
+    const r = ok(['train', '--data', 'd/osc.arrow', '--data', 'd/switch.arrow', '--out', 'runs/sim', '--epochs', '6', '--seed', '1', '--verbose']);
     expect(r.stderr).toMatch(/backend: (tensorflow|wasm|cpu)/);
     expect(r.stderr).toMatch(/epoch 6\/6 {2}loss [\d.e+-]+ {2}recon [\d.e+-]+ {2}kl [\d.e+-]+ \(beta [\d.]+\) {2}val [\d.e+-]+ {2}active \d+\/10/);
     for (const part of ['encoder', 'decoder']) {
@@ -58,7 +58,7 @@ describe('pipeline train', () => {
   }, 300_000);
 
   it('--resume continues an interrupted run to the same result as an uninterrupted one', async () => {
-    const args = ['train', '--data', 'd/baseline.arrow', '--epochs', '30', '--seed', '5'];
+    const args = ['train', '--data', 'd/baseline.arrow', '--epochs', '30', '--seed', '5', '--verbose'];
     ok([...args, '--out', 'runs/whole']);
     const child = startCli([...args, '--out', 'runs/cut'], dir);
     await new Promise<void>((resolve) => {

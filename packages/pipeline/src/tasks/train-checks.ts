@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import { checkOutputPath } from '../io/atomic.js';
 import { readDataset } from '../dataset/arrow.js';
 import { hashFile } from '../dataset/labelled-series.js';
+import type { TrainCommandOptions } from './train.js';
 
 /** `--backend` choices: `auto`, then the vae package's backends. */
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKENDS];
@@ -19,24 +20,7 @@ void everyEncoderListed;
 export const DEFAULT_SPLIT: [number, number, number] = [0.8, 0.1, 0.1];
 
 /** What {@link checkTrainInput} checks: the options of `pipeline train` that can be wrong. */
-export interface TrainInputOptions {
-  data: string[];
-  out: string;
-  latent?: number;
-  epochs?: number;
-  batch?: number;
-  seed?: number;
-  backend?: BackendChoice;
-  encoder?: EncoderKind;
-  hidden?: number[];
-  beta?: number;
-  warmup?: number;
-  freeBits?: number;
-  sigma?: number | 'learned';
-  learningRate?: number;
-  patience?: number;
-  split?: [number, number, number];
-}
+export type TrainInputOptions = Omit<TrainCommandOptions, 'resume' | 'verbose' | 'signal'>;
 
 /**
  * Sizes of the split parts for `n` rows, by the same rounding as `splitRows`
@@ -53,7 +37,6 @@ function checkSplit(split: readonly number[]): [number, number, number] {
   if (split.length !== 3 || split.some((f) => !(f >= 0 && f <= 1)) || Math.abs(ft! + fv! + fs! - 1) > 1e-9) {
     throw new InputError(`--split ${split.join(',')}: expected three fractions train,validation,test from 0 to 1 that sum to 1, e.g. 0.8,0.1,0.1`);
   }
-  if (!(ft! > 0)) throw new InputError(`--split ${split.join(',')}: the training fraction must be > 0`);
   if (!(fs! > 0)) throw new InputError(`--split ${split.join(',')}: the test fraction must be > 0 (test metrics are never computed on training rows)`);
   return [ft!, fv!, fs!];
 }
@@ -122,6 +105,7 @@ export async function checkTrainInput(options: TrainInputOptions): Promise<void>
     length ??= dataset.layout.seriesLength;
   }
   const [nTrain, nValidation, nTest] = splitSizes(rows, split);
+  if (nTrain < 1 && !(split[0] > 0)) throw new InputError(`--split ${split.join(',')}: the training split of ${rows} rows is empty`);
   if (nTrain < 1 || nTest < 1 || (split[1] > 0 && nValidation < 1)) {
     let needed = rows + 1;
     while (needed < 1_000_000) {

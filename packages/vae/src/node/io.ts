@@ -16,7 +16,7 @@
  * sees a half-written model under the final name.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeValue, resolveVaeConfig, type ResolvedVaeConfig } from '../config.js';
@@ -115,6 +115,8 @@ export async function writeDirAtomic(dir: string, marker: string, fill: (tmp: st
   }
   await mkdir(parent, { recursive: true });
   const tmp = await mkdtemp(join(parent, `.${base}.tmp-`));
+  // mkdtemp creates 0700 whatever the umask; the published folder gets the mode any mkdir would.
+  await chmod(tmp, 0o777 & ~process.umask());
   try {
     await fill(tmp);
   } catch (e) {
