@@ -6,7 +6,7 @@
 import type { Options } from 'yargs';
 import { InputError } from '../errors.js';
 import { describeFound } from '../check-options.js';
-import { SCALINGS } from '../dataset/normalize.js';
+import { DEFAULT_SERIES_LENGTH, SCALINGS } from '../dataset/normalize.js';
 import { DEFAULT_SOLVER, describeSolverDefault, SOLVER_NAMES } from '../solvers.js';
 import { BACKEND_CHOICES } from '../tasks/train-checks.js';
 
@@ -38,7 +38,7 @@ export const BACKEND_OPTION = {
 export const NORMALIZATION_OPTIONS = {
   strand: { type: 'string', describe: 'observed series to normalise (default: the first signal strand / species)' },
   window: { type: 'string', coerce: parseWindow, describe: 'time window start:end to normalise over (default: the whole grid)' },
-  length: { type: 'number', describe: 'resampled length L of the normalised series (default 128)' },
+  length: { type: 'number', describe: `resampled length L of the normalised series (default ${DEFAULT_SERIES_LENGTH})` },
   scale: { choices: SCALINGS, describe: 'per-series min-max (default), per-series z-score, or min-max fitted on the whole dataset' },
 } as const satisfies Record<string, Options>;
 

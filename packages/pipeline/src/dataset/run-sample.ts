@@ -8,6 +8,7 @@ import {
 import { normalizeRow } from './normalize.js';
 import { newRow, type DatasetRow, type NormalizationSpec, type TimeGridSpec } from './schema.js';
 import { prepareSweep, sampleValues, type PreparedSweep } from './sweep-spec.js';
+import { gridTimes } from './time-grid.js';
 
 /** Everything a worker needs to simulate any sample of a sweep (structured-clone friendly). */
 export interface SweepJob {
@@ -33,8 +34,7 @@ export function createSampleRunner(job: SweepJob): (index: number) => DatasetRow
   // Every sample reuses this model: generate the sparse LU's code at once (saves ~0.3 s of
   // loop-based factorisations per worker).
   const model = compileNetwork(base, { sparseCodegenAfter: 0 });
-  const grid = new Float64Array(job.grid.points);
-  for (let k = 0; k < grid.length; k++) grid[k] = job.grid.start + k * job.grid.step;
+  const grid = gridTimes(job.grid);
   const observed = job.observables.map((o) => model.stateNames.indexOf(o));
   const n = model.size;
   const perRow: NormalizationSpec = job.normalization.scaling === 'global' ? { ...job.normalization, scaling: 'minmax' } : job.normalization;

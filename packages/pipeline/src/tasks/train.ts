@@ -23,7 +23,7 @@ import {
 import { InputError, InterruptedError, NumericalError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { hashModelFiles } from '../io/model-hash.js';
-import { checkTrainInput } from './train-checks.js';
+import { checkTrainInput, DEFAULT_SPLIT } from './train-checks.js';
 import { TrainProgress } from './train-progress.js';
 import { formatNumber, processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -159,7 +159,7 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
     throw new InputError(`--resume: ${runDir} has no checkpoint to continue from${existsSync(runJson) ? ' (the run is complete)' : ''}`);
   }
   const seed = options.seed ?? 1;
-  const fractions = options.split ?? [0.8, 0.1, 0.1];
+  const fractions = options.split ?? DEFAULT_SPLIT;
   const data = loadLabelledSeries(options.data);
   const split = splitRows(data.n, fractions, seed);
   for (const d of data.datasets) if (d.skipped) output.err(`${d.path}: ${d.skipped} of ${d.rows} rows skipped (failed simulations)`);

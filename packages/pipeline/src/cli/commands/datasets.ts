@@ -1,5 +1,5 @@
 import { BASELINE_FAMILIES } from '../../dataset/baseline.js';
-import { SCALINGS } from '../../dataset/normalize.js';
+import { DEFAULT_SERIES_LENGTH, SCALINGS } from '../../dataset/normalize.js';
 import { defineCommand } from '../command.js';
 import { defined, NORMALIZATION_OPTIONS, SEED_OPTION } from '../options.js';
 
@@ -10,7 +10,7 @@ export const baselineCommand = defineCommand({
   options: {
     ...SEED_OPTION,
     samples: { type: 'number', demandOption: true, describe: 'number of curves' },
-    length: { type: 'number', describe: 'points per curve (L; default 128)' },
+    length: { type: 'number', describe: `points per curve (L; default ${DEFAULT_SERIES_LENGTH})` },
     out: { type: 'string', demandOption: true, describe: 'output dataset (.arrow)' },
     families: { choices: BASELINE_FAMILIES, array: true, describe: 'families to draw from (default: all)' },
     scale: { choices: SCALINGS, describe: 'normalisation (default minmax per series)' },

@@ -1,4 +1,5 @@
-import { ENCODER_CHOICES, parseSigma } from '../../tasks/train-checks.js';
+import { TRAIN_DEFAULTS, VAE_CONFIG_DEFAULTS } from '@penvae/vae';
+import { DEFAULT_SPLIT, ENCODER_CHOICES, parseSigma } from '../../tasks/train-checks.js';
 import { defineCommand } from '../command.js';
 import { BACKEND_OPTION, defined, parseNumberList, parseSplit, SEED_OPTION } from '../options.js';
 
@@ -10,19 +11,19 @@ export const trainCommand = defineCommand({
     ...SEED_OPTION,
     data: { type: 'string', array: true, demandOption: true, describe: 'dataset(s) (.arrow) to learn from (repeatable)' },
     out: { type: 'string', demandOption: true, describe: 'run directory (e.g. runs/osc)' },
-    latent: { type: 'number', describe: 'latent dimension (default 10)' },
+    latent: { type: 'number', describe: `latent dimension (default ${VAE_CONFIG_DEFAULTS.latentDim})` },
     epochs: { type: 'number', describe: 'maximum epochs (default 200; early stopping may end sooner)' },
-    batch: { type: 'number', describe: 'batch size (default 64)' },
+    batch: { type: 'number', describe: `batch size (default ${TRAIN_DEFAULTS.batchSize})` },
     ...BACKEND_OPTION,
     encoder: { choices: ENCODER_CHOICES, describe: 'encoder type (default dense; conv trains on tensorflow and cpu, not wasm)' },
-    hidden: { type: 'string', coerce: (text: string) => parseNumberList(text, '--hidden'), describe: 'hidden layer sizes, e.g. 256,128 (decoder mirrors)' },
-    beta: { type: 'number', describe: 'KL weight (default 1)' },
-    warmup: { type: 'number', describe: 'KL warm-up epochs (default 10)' },
-    'free-bits': { type: 'number', describe: 'free bits per latent dimension, nats (default 0)' },
+    hidden: { type: 'string', coerce: (text: string) => parseNumberList(text, '--hidden'), describe: `hidden layer sizes (default ${VAE_CONFIG_DEFAULTS.hiddenUnits.join(',')}; the decoder mirrors them)` },
+    beta: { type: 'number', describe: `KL weight (default ${VAE_CONFIG_DEFAULTS.beta})` },
+    warmup: { type: 'number', describe: `KL warm-up epochs (default ${VAE_CONFIG_DEFAULTS.klWarmupEpochs})` },
+    'free-bits': { type: 'number', describe: `free bits per latent dimension, nats (default ${VAE_CONFIG_DEFAULTS.freeBits})` },
     sigma: { type: 'string', coerce: parseSigma, describe: 'decoder noise sigma in normalised units, or "learned" (default)' },
-    'learning-rate': { type: 'number', describe: 'Adam step size (default 0.002, cosine-decayed)' },
+    'learning-rate': { type: 'number', describe: `Adam step size (default ${TRAIN_DEFAULTS.learningRate}, cosine-decayed)` },
     patience: { type: 'number', describe: 'early-stopping patience in epochs (default 50)' },
-    split: { type: 'string', coerce: parseSplit, describe: 'train,validation,test fractions (default 0.8,0.1,0.1)' },
+    split: { type: 'string', coerce: parseSplit, describe: `train,validation,test fractions (default ${DEFAULT_SPLIT.join(',')})` },
     resume: { type: 'boolean', describe: 'continue an interrupted run from its last checkpoint' },
     verbose: { type: 'boolean', describe: 'print every epoch (loss, KL, active units, KL per dimension) instead of a progress bar' },
   },
