@@ -62,7 +62,7 @@ beforeAll(async () => {
     const r = await cli(args);
     if (r.code !== 0) throw new Error(r.err.join('\n'));
   }
-}, 60_000);
+}, 300_000);
 
 describe('file-system refusals are exit 2, naming the path', () => {
   it('ENOSPC while writing a trajectory: exit 2, the final name, no temporary, no doubled prefix', async () => {

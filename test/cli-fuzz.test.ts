@@ -226,7 +226,7 @@ beforeAll(async () => {
   truncateSync(f('cut.arrow'), 500);
   writeFileSync(f('a-file'), '');
   mkdirSync(f('existing-dir'));
-}, 120_000);
+}, 300_000);
 
 describe('fuzz: every command with random option values', () => {
   it(`${CASES} seeded cases (seed ${SEED}): exit 0, 2 or 3, no stack trace, nothing left under an output name on failure`, async () => {

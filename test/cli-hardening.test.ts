@@ -37,7 +37,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'runs'));
   await ok([...SWEEP, '--samples', '12', '--out', osc]);
   await ok(['baseline', '--samples', '60', '--length', '32', '--seed', '3', '--out', base, '--quiet']);
-}, 120_000);
+}, 300_000);
 
 describe('crashes and runaway work', () => {
   it.each([['0'], ['-1'], ['1.5'], ['abc']])('--max-steps %s is refused before anything starts (main thread and workers)', async (value) => {
@@ -65,33 +65,41 @@ describe('crashes and runaway work', () => {
     expect(r.err.some((l) => /^baseline \[#+\.*\] \d+\/600/.test(l))).toBe(true);
   });
 
-  /** Aborts `args` when a stderr line matches `when`; the command must stop within a second and leave nothing under `out`. */
+  /**
+   * Aborts `args` when a stderr line matches `when`: the command must stop (exit 130) long
+   * before it would have finished (minutes of work remain), print nothing after the abort but
+   * its message, and leave nothing under `out`. How fast it stops is measured by
+   * bench/interrupt.js, not here (no timed tests).
+   */
   async function interrupt(args: string[], when: RegExp, out: string) {
     const controller = new AbortController();
-    let abortedAt = 0;
+    let linesAtAbort = -1;
+    const seen: string[] = [];
     const r = await cli(args, {
       signal: controller.signal,
       onErr: (line) => {
         if (!controller.signal.aborted && when.test(line)) {
-          abortedAt = performance.now();
           controller.abort();
+          linesAtAbort = seen.length;
         }
+        seen.push(line);
       },
     });
-    expect(abortedAt, r.err.join('\n')).toBeGreaterThan(0);
+    expect(linesAtAbort, r.err.join('\n')).toBeGreaterThanOrEqual(0);
     expect(r.code, r.err.join('\n')).toBe(130);
-    expect(performance.now() - abortedAt).toBeLessThan(1000);
+    // After the abort: at most the line that was being printed, then the interruption message.
+    expect(r.err.slice(linesAtAbort + 1).filter((l) => !/interrupted/.test(l)).length, r.err.join('\n')).toBeLessThanOrEqual(2);
     expect(r.err.join('\n')).toMatch(/interrupted.*partial outputs removed/);
     expect(leftovers(out)).toEqual([]);
     return r;
   }
 
-  it.each([['0'], ['2']])('Ctrl-C stops a sweep on %s workers within a second, leaving nothing', async (workers) => {
+  it.each([['0'], ['2']])('Ctrl-C stops a sweep on %s workers at once, leaving nothing', async (workers) => {
     const out = join(dir, `ctrl-c-${workers}.arrow`);
     await interrupt(['simulate', '--network', 'oscillator', '--vary', 'parameters.exoVm=200:400', '--samples', '5000', '--workers', workers, '--out', out], /simulate oscillator \[.*\] [1-9]\d*\/5000/, out);
   });
 
-  it('Ctrl-C stops a baseline within a second, leaving nothing', async () => {
+  it('Ctrl-C stops a baseline at once, leaving nothing', async () => {
     const out = join(dir, 'ctrl-c-baseline.arrow');
     await interrupt(['baseline', '--samples', '500000', '--out', out], /^baseline \[/, out);
   });
@@ -158,7 +166,7 @@ describe('compare checks the model against run.json', () => {
     await ok(['train', '--data', base, '--out', runA, ...TRAIN]);
     await ok(['train', '--data', base, '--out', runB, ...TRAIN.map((a) => (a === '2' ? '3' : a))]);
     await ok(['train', '--data', base, '--out', runC, ...TRAIN, '--seed', '7']);
-  }, 120_000);
+  }, 300_000);
 
   it('run.json records the SHA-256 of every model file', () => {
     const record = JSON.parse(readFileSync(join(runA, 'run.json'), 'utf8'));
@@ -182,11 +190,17 @@ describe('compare checks the model against run.json', () => {
     await refused(['compare', '--run', swapped, '--out', join(dir, 'report-enc')], /model\/ is not the model this run trained/, join(dir, 'report-enc'));
   });
 
-  it('Ctrl-C while the report is rendered leaves no report', async () => {
-    const out = join(dir, 'report-ctrl-c');
+  it.each([['evaluating'], ['rendering']])('Ctrl-C while %s leaves no report', async (stage) => {
+    const out = join(dir, `report-ctrl-c-${stage}`);
     const controller = new AbortController();
-    const r = await cli(['compare', '--run', runA, '--out', out], { signal: controller.signal, onErr: (l) => l.startsWith('rendering') && controller.abort() });
-    expect(r.code).toBe(130);
+    // A real signal is handled on a turn of the event loop, not in the middle of a step: a
+    // timer stands for it (rendering used to run on microtasks only and never let it through).
+    const r = await cli(['compare', '--run', runA, '--out', out], {
+      signal: controller.signal,
+      onErr: (l) => void (l.startsWith(stage) && setTimeout(() => controller.abort(), 0)),
+    });
+    expect(r.code, r.err.join('\n')).toBe(130);
+    expect(r.err.join('\n')).toMatch(/interrupted; partial outputs removed/);
     expect(leftovers(out)).toEqual([]);
   });
 

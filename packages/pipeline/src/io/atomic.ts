@@ -253,6 +253,9 @@ export async function writeDirectoryAtomic(dir: string, marker: string, fill: (t
   openTemporaries.add(tmp);
   try {
     await fill(tmp);
+    // A turn of the event loop lets a pending Ctrl-C be handled: filling may have run on
+    // microtasks only (rendering awaits no I/O), which never let the signal through.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal?.aborted) throw new InterruptedError('interrupted');
     const aside = existsSync(target) ? temporaryPathFor(target) : undefined;
     try {

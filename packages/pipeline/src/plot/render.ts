@@ -66,6 +66,9 @@ export async function renderChart(spec: TopLevelSpec, options: RenderChartOption
   if (!(scale > 0 && Number.isFinite(scale))) {
     throw new PlotInputError(`renderChart: option "scale" must be a finite number > 0 (got ${scale}).`);
   }
+  // One turn of the event loop per chart: rendering awaits no I/O, so without it a report of
+  // many charts would hold Ctrl-C (and progress output) until the last one.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const warnings: string[] = [];
   const logger = createLogger(Warn, undefined, (_method, level, args) => {
     warnings.push(`${level} ${args.map(String).join(' ')}`.trim());

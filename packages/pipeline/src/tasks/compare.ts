@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { disposeVae, initBackend, type BackendChoice } from '@penvae/vae';
-import { checkChoice, checkSeed, throwIfInterrupted, yieldToEventLoop } from '../check-options.js';
+import { checkChoice, checkSeed, yieldToEventLoop } from '../check-options.js';
 import { InputError } from '../errors.js';
 import { checkOutputPath, writeDirectoryAtomic } from '../io/atomic.js';
 import { checkModelFiles } from '../io/model-hash.js';
@@ -49,7 +49,7 @@ export async function runCompare(options: CompareCommandOptions, output: Output 
       runs.push(run);
       if (run.record.modelFiles) checkModelFiles(dir, join(dir, 'model'), run.record.modelFiles);
       else run.warnings.push(`${join(dir, 'run.json')} records no hashes of model/ (trained by an older pipeline): cannot check that model/ is this run's`);
-      throwIfInterrupted(signal);
+      await yieldToEventLoop(signal);
     }
     const names = runs.map((r) => r.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
@@ -82,7 +82,7 @@ export async function runCompare(options: CompareCommandOptions, output: Output 
     await writeDirectoryAtomic(options.out, 'metrics.json', async (tmp) => {
       output.err('rendering figures...');
       const { figures, interpolations } = await renderFigures(tmp, runs, evaluations, extraTraces);
-      throwIfInterrupted(signal);
+      await yieldToEventLoop(signal);
       const base: Omit<ComparisonMetrics, 'summary'> = {
         formatVersion: 1,
         packageVersion: PACKAGE_VERSION,

@@ -1,4 +1,4 @@
-import { throwIfInterrupted } from '../check-options.js';
+import { yieldToEventLoop } from '../check-options.js';
 import { InputError } from '../errors.js';
 import { checkOutputPath } from '../io/atomic.js';
 import { processOutput, type Output } from '../io/output.js';
@@ -52,7 +52,7 @@ export async function runNormalize(options: NormalizeCommandOptions, output: Out
   const rows = datasetRows(dataset);
   if (spec.scaling === 'global') spec.global = fitGlobalScaling(rows, spec, layout.observables, meta.timeGrid);
   for (const row of rows) normalizeRow(row, spec, layout.observables, meta.timeGrid);
-  throwIfInterrupted(options.signal);
+  await yieldToEventLoop(options.signal);
   const newLayout = { ...layout, seriesLength: spec.length };
   await writeDatasetRows(options.out, datasetSchema(newLayout, { ...meta, normalization: spec }), newLayout, rows);
   output.err(`wrote ${options.out}: ${rows.length} rows, series of ${spec.strand} over [${spec.window.join(', ')}] resampled to ${spec.length} points, ${spec.scaling} scaling${spec.global ? ` (offset ${spec.global.offset}, scale ${spec.global.scale})` : ''}`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { compileNetwork, type SimulateOptions } from '@penvae/simulator';
-import { checkChoice, checkInteger, checkNumber, checkSeed, throwIfInterrupted } from '../check-options.js';
+import { checkChoice, checkInteger, checkNumber, checkSeed, yieldToEventLoop } from '../check-options.js';
 import { InputError } from '../errors.js';
 import { checkOutputPath, registerTemporary, removeTemporary, temporaryPathFor } from '../io/atomic.js';
 import { loadNetwork } from '../io/network-source.js';
@@ -165,7 +165,7 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
     });
     flush();
     progress?.finish();
-    throwIfInterrupted(options.signal);
+    await yieldToEventLoop(options.signal);
     await writer.commit();
   } catch (error) {
     await writer.abort();
