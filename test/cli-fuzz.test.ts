@@ -118,8 +118,9 @@ function specs(): Record<string, Spec> {
       options: { out: { ok: [], bad: [], p: 0.95, output: true } },
     },
     'sweep-paths': { options: { network: { ok: n('oscillator', 'predator-prey', f('my.json')), bad: n('nope', f('bad.json')), p: 0.95 } } },
+    // --out always: without it --export writes NAME.json into the working directory (the repository).
     networks: {
-      options: { export: { ok: n('oscillator', 'switch'), bad: n('nope', ''), p: 0.5 }, out: { ok: [], bad: [], p: 0.4, output: true } },
+      options: { export: { ok: n('oscillator', 'switch'), bad: n('nope', ''), p: 0.5 }, out: { ok: [], bad: [], p: 1, output: true } },
     },
     validate: { positional: [{ ok: n('oscillator', f('my.json')), bad: n('nope', f('bad.json'), f('text.arrow'), f('missing.json')) }], options: {} },
     train: {
