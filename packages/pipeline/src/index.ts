@@ -14,7 +14,7 @@ export { runSweep, type SweepCommandOptions, type SweepCommandResult } from './t
 export { runBaseline, type BaselineCommandOptions } from './tasks/baseline.js';
 export { runNormalize, type NormalizeCommandOptions } from './tasks/normalize.js';
 export { runInspect, exampleTraces, type InspectResult } from './tasks/inspect.js';
-export { runMerge } from './tasks/merge.js';
+export { runMerge, type MergeCommandOptions, type MergeCommandResult } from './tasks/merge.js';
 export { runTrain, RUN_FORMAT_VERSION, type TrainCommandOptions, type RunRecord, type ReconstructionReport } from './tasks/train.js';
 export { runCompare, type CompareCommandOptions } from './tasks/compare.js';
 export { runDemo, type DemoOptions } from './tasks/demo.js';

@@ -1,4 +1,5 @@
-import { createWriteStream, readFileSync, renameSync, type WriteStream } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import {
   Field,
   FixedSizeList,
@@ -8,6 +9,7 @@ import {
   makeData,
   RecordBatch,
   RecordBatchFileWriter,
+  RecordBatchReader,
   RecordBatchStreamWriter,
   Schema,
   Struct,
@@ -23,9 +25,13 @@ import { AtomicFile } from '../io/atomic.js';
 import {
   BATCH_ROWS,
   DATASET_FORMAT_VERSION,
-  LEADING_COLUMNS,
+  datasetColumns,
+  emptyRow,
   METADATA_KEYS,
-  RAW_PREFIX,
+  REQUIRED_COLUMNS,
+  type CellValue,
+  type ColumnType,
+  type DatasetColumn,
   type DatasetLayout,
   type DatasetRow,
   type NormalizationSpec,
@@ -57,8 +63,11 @@ function int32Data(values: (number | null)[]): Data<Int32> {
   return makeData({ type: new Int32(), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), data });
 }
 
-function uint32Data(values: number[]): Data<Uint32> {
-  return makeData({ type: new Uint32(), length: values.length, nullCount: 0, data: Uint32Array.from(values) });
+function uint32Data(values: (number | null)[]): Data<Uint32> {
+  const n = values.length;
+  const { bitmap, nulls } = validity(n, (i) => values[i] !== null);
+  const data = Uint32Array.from(values, (v) => v ?? 0);
+  return makeData({ type: new Uint32(), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), data });
 }
 
 const encoder = new TextEncoder();
@@ -89,18 +98,123 @@ function float32ListData(values: (Float32Array | null)[], length: number): Data<
   return makeData({ type: listType(length), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), child });
 }
 
+/** The Arrow type of a column. */
+function arrowType(column: DatasetColumn): DataType {
+  switch (column.type) {
+    case 'int32':
+      return new Int32();
+    case 'uint32':
+      return new Uint32();
+    case 'float64':
+      return new Float64();
+    case 'utf8':
+      return new Utf8();
+    case 'float32-list':
+      return listType(column.listSize);
+  }
+}
+
+/** The Arrow data of one column for these rows. */
+function columnData(column: DatasetColumn, rows: readonly DatasetRow[]): Data<DataType> {
+  switch (column.type) {
+    case 'int32':
+      return int32Data(rows.map(column.write));
+    case 'uint32':
+      return uint32Data(rows.map(column.write));
+    case 'float64':
+      return float64Data(rows.map(column.write));
+    case 'utf8':
+      return utf8Data(rows.map(column.write));
+    case 'float32-list':
+      return float32ListData(rows.map(column.write), column.listSize);
+  }
+}
+
+const decoder = new TextDecoder();
+
+/** Reads cells of one column's Arrow data (logical row index, as Arrow's own getters take it). */
+function cellReader<T extends ColumnType>(type: T, data: Data): (i: number) => CellValue[T] | null;
+function cellReader(type: ColumnType, data: Data): (i: number) => CellValue[ColumnType] | null {
+  const valid = (i: number) => data.getValid(i);
+  switch (type) {
+    case 'int32':
+    case 'uint32':
+    case 'float64': {
+      const values = data.values as Int32Array | Uint32Array | Float64Array;
+      return (i) => (valid(i) ? values[i]! : null);
+    }
+    case 'utf8': {
+      const values = data.values as Uint8Array;
+      const offsets = data.valueOffsets as Int32Array;
+      return (i) => (valid(i) ? decoder.decode(values.subarray(offsets[i]!, offsets[i + 1]!)) : null);
+    }
+    case 'float32-list': {
+      const size = (data.type as FixedSizeList).listSize;
+      const values = data.children[0]!.values as Float32Array;
+      return (i) => (valid(i) ? values.slice(i * size, (i + 1) * size) : null);
+    }
+  }
+}
+
+/**
+ * The rows of one record batch, read through the column table. Columns the file lacks stay
+ * empty (null) in the rows.
+ */
+export function batchRows(batch: RecordBatch, layout: DatasetLayout): DatasetRow[] {
+  const readers: ((row: DatasetRow, i: number) => void)[] = [];
+  for (const column of datasetColumns(layout)) {
+    const index = batch.schema.fields.findIndex((f) => f.name === column.name);
+    if (index < 0) continue;
+    const data = batch.getChildAt(index)!.data[0]!;
+    const read = column.read as (row: DatasetRow, value: unknown) => void;
+    const cell = cellReader(column.type, data);
+    readers.push((row, i) => read(row, cell(i)));
+  }
+  const rows: DatasetRow[] = [];
+  for (let i = 0; i < batch.numRows; i++) {
+    const row = emptyRow(layout);
+    for (const read of readers) read(row, i);
+    rows.push(row);
+  }
+  return rows;
+}
+
 /**
  * Arrow JS's file writer puts the schema only in the footer, so its files do not embed a valid
  * IPC stream as the format requires (apache/arrow-js issue #51); readers that take the
  * stream path reject them. This writer adds the stream's Schema message after the leading
  * magic, as the C++/Rust writers do. Everything else (blocks, footer) is Arrow JS's own.
  */
-class SpecCompliantFileWriter extends RecordBatchFileWriter {
+class DatasetFileEncoder extends RecordBatchFileWriter {
+  #chunks: Uint8Array[] = [];
+
   protected override _writeSchema(schema: Schema): this {
     super._writeSchema(schema); // magic + padding
     const stream = new RecordBatchStreamWriter().writeAll(new Table(schema)).toUint8Array(true);
     // A schema-only stream is the Schema message followed by the 8-byte end-of-stream marker.
     return this._write(stream.subarray(0, stream.byteLength - 8));
+  }
+
+  /*
+   * Every byte the writer produces passes here. Arrow JS would queue it in an unbounded
+   * in-memory stream; collecting it instead lets DatasetWriter hand each batch's bytes to the
+   * disk itself and wait for them (back-pressure).
+   */
+  protected override _write(chunk: unknown): this {
+    if (!this._started) return this;
+    if (!ArrayBuffer.isView(chunk)) throw new Error('DatasetFileEncoder: expected bytes');
+    if (chunk.byteLength > 0) {
+      this.#chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      this._position += chunk.byteLength;
+    }
+    return this;
+  }
+
+  /** The bytes produced since the last call, as one buffer. */
+  take(): Uint8Array {
+    const chunks = this.#chunks;
+    this.#chunks = [];
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   }
 }
 
@@ -121,26 +235,7 @@ export interface DatasetMetadata {
 
 /** The Arrow schema of a dataset with this layout and provenance. */
 export function datasetSchema(layout: DatasetLayout, meta: DatasetMetadata): Schema {
-  const fields: Field[] = [
-    new Field('sample_id', new Int32(), false),
-    new Field('network', new Utf8(), false),
-    new Field('family', new Utf8(), false),
-    new Field('seed', new Uint32(), false),
-    new Field('outcome', new Utf8(), false),
-    new Field('message', new Utf8(), false),
-    new Field('steps', new Int32(), true),
-    new Field('rejected_steps', new Int32(), true),
-    new Field('rhs_calls', new Int32(), true),
-    new Field('jacobian_calls', new Int32(), true),
-    ...layout.parameters.map((p) => new Field(p, new Float64(), true)),
-    ...layout.observables.map((o) => new Field(`${RAW_PREFIX}${o}`, listType(layout.rawLength), true)),
-    new Field('series', listType(layout.seriesLength), true),
-    new Field('series_offset', new Float64(), true),
-    new Field('series_scale', new Float64(), true),
-    new Field('behaviour', new Utf8(), true),
-    new Field('period', new Float64(), true),
-    new Field('amplitude', new Float64(), true),
-  ];
+  const fields = datasetColumns(layout).map((c) => new Field(c.name, arrowType(c), c.nullable));
   const metadata = new Map<string, string>([
     [METADATA_KEYS.formatVersion, DATASET_FORMAT_VERSION],
     [METADATA_KEYS.packageVersion, meta.packageVersion],
@@ -157,95 +252,126 @@ export function datasetSchema(layout: DatasetLayout, meta: DatasetMetadata): Sch
   return new Schema(fields, metadata);
 }
 
-/** One record batch from rows (all of the same layout). */
-export function rowsToBatch(schema: Schema, layout: DatasetLayout, rows: DatasetRow[]): RecordBatch {
-  const stat = (key: 'steps' | 'rejectedSteps' | 'rhsCalls' | 'jacobianCalls') => int32Data(rows.map((r) => (r.stats ? r.stats[key] : null)));
-  const children: Data<DataType>[] = [
-    int32Data(rows.map((r) => r.sampleId)),
-    utf8Data(rows.map((r) => r.network)),
-    utf8Data(rows.map((r) => r.family)),
-    uint32Data(rows.map((r) => r.seed)),
-    utf8Data(rows.map((r) => r.outcome)),
-    utf8Data(rows.map((r) => r.message)),
-    stat('steps'),
-    stat('rejectedSteps'),
-    stat('rhsCalls'),
-    stat('jacobianCalls'),
-    ...layout.parameters.map((_, p) => float64Data(rows.map((r) => (Number.isNaN(r.parameters[p]!) ? null : r.parameters[p]!)))),
-    ...layout.observables.map((_, o) => float32ListData(rows.map((r) => r.raw[o] ?? null), layout.rawLength)),
-    float32ListData(rows.map((r) => r.series), layout.seriesLength),
-    float64Data(rows.map((r) => r.offset)),
-    float64Data(rows.map((r) => r.scale)),
-    utf8Data(rows.map((r) => r.behaviour)),
-    float64Data(rows.map((r) => r.period)),
-    float64Data(rows.map((r) => r.amplitude)),
-  ];
-  const struct = makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children });
-  return new RecordBatch(schema, struct);
+/** Where a dataset's bytes go: by default its file, written atomically ({@link AtomicFile}). */
+export interface ByteSink {
+  /** Appends bytes; resolves when they are written (a slow disk resolves late). */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Publishes what was written. */
+  commit(): void;
+  /** Discards what was written. */
+  abort(): void;
+}
+
+function atomicFileSink(path: string): ByteSink {
+  // AtomicFile reserves (and registers for interrupt cleanup) a temporary sibling and renames
+  // it into place on commit: an interrupted or failed run leaves nothing under the final name.
+  const file = new AtomicFile(path);
+  return { write: (bytes) => file.writeAsync(bytes), commit: () => file.commit(), abort: () => file.abort() };
+}
+
+/** Options of {@link DatasetWriter}. */
+export interface DatasetWriterOptions {
+  /** Where the bytes go. @default the file at `path`, written atomically */
+  sink?: ByteSink;
 }
 
 /**
- * Streams record batches into an Arrow IPC file, atomically: bytes go to a hidden temporary
- * sibling as they are produced (memory stays flat however many rows), and {@link commit}
- * renames it into place. An interrupted or failed run leaves nothing under the final name.
+ * Writes a dataset: the one writer every command uses. Rows go in by increasing sample_id;
+ * record batches end at every multiple of {@link BATCH_ROWS} in sample_id (and where a gap in
+ * the ids crosses one), so a file does not depend on workers or shards. Each complete batch is
+ * encoded and written at once, and {@link add} resolves only when its bytes are written: a
+ * caller that awaits every `add` holds at most one batch, however slow the disk
+ * (back-pressure). {@link commit} publishes the file; until then nothing is under its name.
  */
 export class DatasetWriter {
   readonly path: string;
   readonly schema: Schema;
-  readonly #file: AtomicFile;
-  readonly #stream: WriteStream;
-  readonly #writer: RecordBatchFileWriter;
-  readonly #done: Promise<void>;
+  readonly layout: DatasetLayout;
+  readonly #columns: DatasetColumn[];
+  readonly #encoder = new DatasetFileEncoder();
+  readonly #sink: ByteSink;
+  #batch: DatasetRow[] = [];
+  #lastId = -1;
+  /** Sink writes in order: each waits for the one before. */
+  #written: Promise<void> = Promise.resolve();
+  /** Rows added so far. */
   rows = 0;
+  /** Bytes handed to the sink so far. */
+  bytes = 0;
 
-  constructor(path: string, schema: Schema) {
+  constructor(path: string, layout: DatasetLayout, meta: DatasetMetadata, options: DatasetWriterOptions = {}) {
     this.path = path;
-    this.schema = schema;
-    // AtomicFile reserves (and registers for interrupt cleanup) the temporary name; the bytes
-    // are streamed by a Node write stream on the same file.
-    this.#file = new AtomicFile(path);
-    this.#stream = createWriteStream(this.#file.temporaryPath);
-    this.#done = new Promise((resolve, reject) => {
-      this.#stream.on('close', resolve);
-      this.#stream.on('error', reject);
-    });
-    this.#writer = new SpecCompliantFileWriter();
-    this.#writer.toNodeStream().pipe(this.#stream);
-    // Start with the schema so that even a dataset of zero rows is a valid file.
-    this.#writer.reset(undefined, schema);
+    this.layout = layout;
+    this.#columns = datasetColumns(layout);
+    this.schema = datasetSchema(layout, meta);
+    this.#sink = options.sink ?? atomicFileSink(path);
+    // Start with the schema so that even a dataset of zero rows is a valid file, and so that
+    // an unfinished file says what it is (dataset/shards.ts reads it to name killed shards).
+    this.#encoder.reset(undefined, this.schema);
+    // A failure is seen by the next add() or commit(), which wait for this write.
+    this.#write().catch(() => undefined);
   }
 
-  /** Appends a batch (its schema must be this writer's). */
-  write(batch: RecordBatch): void {
-    this.#writer.write(batch);
-    this.rows += batch.numRows;
+  /**
+   * Adds a row (sample_id greater than every row before). Resolves at once unless the row
+   * completed a batch; then when that batch's bytes are written.
+   */
+  async add(row: DatasetRow): Promise<void> {
+    if (row.sampleId <= this.#lastId) throw new Error(`DatasetWriter: sample ${row.sampleId} after ${this.#lastId} (rows must come in increasing sample_id)`);
+    this.#lastId = row.sampleId;
+    const first = this.#batch[0];
+    if (first && Math.floor(first.sampleId / BATCH_ROWS) !== Math.floor(row.sampleId / BATCH_ROWS)) await this.#flush();
+    this.#batch.push(row);
+    this.rows++;
+    if ((row.sampleId + 1) % BATCH_ROWS === 0) await this.#flush();
   }
 
-  /** Writes the footer, waits for the bytes to reach the disk, and renames into place. */
+  /** Writes the pending rows, the footer, and publishes the file. */
   async commit(): Promise<void> {
-    this.#writer.close();
-    await this.#done;
-    renameSync(this.#file.temporaryPath, this.path);
-    this.#file.abort(); // forgets the temporary (already renamed away; nothing to delete)
+    await this.#flush();
+    this.#encoder.close(); // the footer
+    await this.#write();
+    this.#sink.commit();
   }
 
   /** Discards everything written so far. */
   async abort(): Promise<void> {
-    this.#writer.abort();
-    this.#stream.destroy();
-    await this.#done.catch(() => undefined);
-    this.#file.abort();
+    this.#batch = [];
+    await this.#written.catch(() => undefined);
+    this.#sink.abort();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#batch.length) {
+      const children = this.#columns.map((c) => columnData(c, this.#batch));
+      const struct = makeData({ type: new Struct(this.schema.fields), length: this.#batch.length, nullCount: 0, children });
+      this.#encoder.write(new RecordBatch(this.schema, struct));
+      this.#batch = [];
+    }
+    await this.#write();
+  }
+
+  #write(): Promise<void> {
+    const bytes = this.#encoder.take();
+    this.bytes += bytes.byteLength;
+    this.#written = this.#written.then(() => (bytes.byteLength ? this.#sink.write(bytes) : undefined));
+    return this.#written;
   }
 }
 
-/** A dataset read back: the table, its layout and its parsed provenance. */
-export interface Dataset {
+/** What a dataset's schema says: its columns, layout and parsed provenance. */
+export interface DatasetHeader {
   path: string;
-  table: Table;
+  schema: Schema;
   layout: DatasetLayout;
   meta: DatasetMetadata;
   /** Raw metadata map (strings), as stored. */
   rawMetadata: Map<string, string>;
+}
+
+/** A dataset read back: the table, its layout and its parsed provenance. */
+export interface Dataset extends DatasetHeader {
+  table: Table;
 }
 
 function parseJsonMeta<T>(metadata: Map<string, string>, key: string, path: string): T {
@@ -258,6 +384,14 @@ function parseJsonMeta<T>(metadata: Map<string, string>, key: string, path: stri
   }
 }
 
+function cannotRead(path: string, error: unknown): InputError {
+  return new InputError(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+}
+
+function notArrow(path: string, error: unknown): InputError {
+  return new InputError(`${path}: not an Arrow IPC file (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+}
+
 /**
  * Reads a penvae dataset and checks it: an Arrow IPC file, this format version, and the
  * columns the format promises.
@@ -268,16 +402,65 @@ export function readDataset(path: string, required: readonly string[] = ['series
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new InputError(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    throw cannotRead(path, error);
   }
   let table: Table;
   try {
     table = tableFromIPC(bytes);
   } catch (error) {
-    throw new InputError(`${path}: not an Arrow IPC file (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    throw notArrow(path, error);
   }
-  if (table.schema.fields.length === 0) throw new InputError(`${path}: not an Arrow IPC file (no schema found)`);
-  const metadata = table.schema.metadata;
+  return { ...describeDataset(path, table.schema, required), table };
+}
+
+/**
+ * Reads only the schema and provenance of a dataset (the file's footer and schema, not its
+ * rows), with the checks of {@link readDataset}.
+ * @throws InputError naming the file and what is wrong
+ */
+export async function readDatasetHeader(path: string, required: readonly string[] = []): Promise<DatasetHeader> {
+  return withFileReader(path, (reader) => describeDataset(path, reader.schema, required));
+}
+
+/**
+ * The rows of a dataset, one record batch at a time, read from disk as they are needed: memory
+ * holds one batch whatever the file's size.
+ */
+export async function* readDatasetRows(header: DatasetHeader): AsyncGenerator<DatasetRow[]> {
+  const handle = await open(header.path).catch((error: unknown) => {
+    throw cannotRead(header.path, error);
+  });
+  try {
+    const reader = await RecordBatchReader.from(handle);
+    await reader.open();
+    for await (const batch of reader) yield batchRows(batch, header.layout);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function withFileReader<T>(path: string, use: (reader: { schema: Schema }) => T): Promise<T> {
+  const handle = await open(path).catch((error: unknown) => {
+    throw cannotRead(path, error);
+  });
+  try {
+    let reader: { schema: Schema };
+    try {
+      const opened = await RecordBatchReader.from(handle);
+      reader = await opened.open();
+    } catch (error) {
+      throw notArrow(path, error);
+    }
+    return use(reader);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Checks a dataset's schema and parses its layout and provenance. */
+function describeDataset(path: string, schema: Schema, required: readonly string[]): DatasetHeader {
+  if (!schema || schema.fields.length === 0) throw new InputError(`${path}: not an Arrow IPC file (no schema found)`);
+  const metadata = schema.metadata;
   const version = metadata.get(METADATA_KEYS.formatVersion);
   if (version === undefined) {
     throw new InputError(`${path}: an Arrow file, but not a penvae dataset (no "${METADATA_KEYS.formatVersion}" in its schema metadata); make one with \`pipeline simulate --samples\` or \`pipeline baseline\``);
@@ -285,8 +468,8 @@ export function readDataset(path: string, required: readonly string[] = ['series
   if (version !== DATASET_FORMAT_VERSION) {
     throw new InputError(`${path}: dataset format version ${version}; this pipeline reads version ${DATASET_FORMAT_VERSION}`);
   }
-  const names = new Set(table.schema.fields.map((f) => f.name));
-  const missing = [...LEADING_COLUMNS, ...required].filter((c) => !names.has(c));
+  const names = new Set(schema.fields.map((f) => f.name));
+  const missing = [...REQUIRED_COLUMNS, ...required].filter((c) => !names.has(c));
   if (missing.length) {
     throw new InputError(`${path}: dataset has no column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (columns: ${[...names].join(', ')})`);
   }
@@ -294,7 +477,7 @@ export function readDataset(path: string, required: readonly string[] = ['series
   const parameters = parseJsonMeta<string[]>(metadata, METADATA_KEYS.parameters, path);
   const timeGrid = parseJsonMeta<TimeGridSpec>(metadata, METADATA_KEYS.timeGrid, path);
   const normalization = parseJsonMeta<NormalizationSpec>(metadata, METADATA_KEYS.normalization, path);
-  const seriesField = table.schema.fields.find((f) => f.name === 'series');
+  const seriesField = schema.fields.find((f) => f.name === 'series');
   const seriesLength = seriesField && seriesField.type instanceof FixedSizeList ? seriesField.type.listSize : 0;
   if (required.includes('series') && !(seriesField?.type instanceof FixedSizeList)) {
     throw new InputError(`${path}: column "series" is not a fixed-size list of float32`);
@@ -313,47 +496,12 @@ export function readDataset(path: string, required: readonly string[] = ['series
   if (solver !== undefined) meta.solver = JSON.parse(solver) as NonNullable<DatasetMetadata['solver']>;
   const shard = metadata.get(METADATA_KEYS.shard);
   if (shard !== undefined) meta.shard = shard;
-  return { path, table, layout: { parameters, observables, rawLength: timeGrid.points, seriesLength }, meta, rawMetadata: metadata };
+  return { path, schema, layout: { parameters, observables, rawLength: timeGrid.points, seriesLength }, meta, rawMetadata: metadata };
 }
 
-/** Reads the rows of a dataset back into {@link DatasetRow}s (for re-normalising and merging). */
+/** Reads the rows of a dataset back into {@link DatasetRow}s (for re-normalising). */
 export function datasetRows(dataset: Dataset): DatasetRow[] {
-  const { table, layout } = dataset;
-  const col = (name: string) => table.getChild(name);
-  const n = table.numRows;
-  const get = <T>(name: string) => {
-    const c = col(name);
-    return (i: number) => (c ? (c.get(i) as T) : null);
-  };
-  const [sampleId, network, family, seed, outcome, message] = ['sample_id', 'network', 'family', 'seed', 'outcome', 'message'].map((c) => get<unknown>(c));
-  const [steps, rejected, rhs, jac] = ['steps', 'rejected_steps', 'rhs_calls', 'jacobian_calls'].map((c) => get<number | null>(c));
-  const params = layout.parameters.map((p) => get<number | null>(p));
-  const raw = layout.observables.map((o) => col(`${RAW_PREFIX}${o}`));
-  const series = col('series');
-  const [offset, scale, behaviour, period, amplitude] = ['series_offset', 'series_scale', 'behaviour', 'period', 'amplitude'].map((c) => get<unknown>(c));
-  const list = (v: unknown): Float32Array | null => (v == null ? null : Float32Array.from(v as Iterable<number>));
-  const rows: DatasetRow[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = steps(i);
-    rows.push({
-      sampleId: sampleId!(i) as number,
-      network: network!(i) as string,
-      family: family!(i) as string,
-      seed: seed!(i) as number,
-      outcome: outcome!(i) as string,
-      message: message!(i) as string,
-      stats: s === null ? null : { steps: s, rejectedSteps: rejected!(i)!, rhsCalls: rhs!(i)!, jacobianCalls: jac!(i)! },
-      parameters: Float64Array.from(params, (p) => p(i) ?? Number.NaN),
-      raw: raw.map((c) => list(c?.get(i))),
-      series: list(series?.get(i)),
-      offset: offset!(i) as number | null,
-      scale: scale!(i) as number | null,
-      behaviour: behaviour!(i) as string | null,
-      period: period!(i) as number | null,
-      amplitude: amplitude!(i) as number | null,
-    });
-  }
-  return rows;
+  return dataset.table.batches.flatMap((batch) => batchRows(batch, dataset.layout));
 }
 
 /** The converged rows' normalised series as one row-major matrix. */
@@ -386,22 +534,13 @@ export function readSeriesMatrix(dataset: Dataset): SeriesMatrix {
 }
 
 /**
- * Writes rows (any order) as a complete dataset, atomically, in record batches whose
- * boundaries fall on multiples of BATCH_ROWS in sample_id, exactly as a sweep writes them.
+ * Writes rows (any order) as a complete dataset, atomically, with {@link DatasetWriter}'s
+ * batches, exactly as a sweep writes them.
  */
-export async function writeDatasetRows(path: string, schema: Schema, layout: DatasetLayout, rows: DatasetRow[]): Promise<void> {
-  const sorted = [...rows].sort((a, b) => a.sampleId - b.sampleId);
-  const writer = new DatasetWriter(path, schema);
+export async function writeDatasetRows(path: string, layout: DatasetLayout, meta: DatasetMetadata, rows: readonly DatasetRow[]): Promise<void> {
+  const writer = new DatasetWriter(path, layout, meta);
   try {
-    let batch: DatasetRow[] = [];
-    for (const row of sorted) {
-      if (batch.length && Math.floor(row.sampleId / BATCH_ROWS) !== Math.floor(batch[0]!.sampleId / BATCH_ROWS)) {
-        writer.write(rowsToBatch(schema, layout, batch));
-        batch = [];
-      }
-      batch.push(row);
-    }
-    if (batch.length) writer.write(rowsToBatch(schema, layout, batch));
+    for (const row of [...rows].sort((a, b) => a.sampleId - b.sampleId)) await writer.add(row);
     await writer.commit();
   } catch (error) {
     await writer.abort();

@@ -13,10 +13,20 @@ export interface RunSweepRowsOptions {
   end: number;
   /** Worker threads; 0 runs in this thread. @default one per core */
   workers?: number;
-  /** Receives every row, in sample order, exactly once. */
-  onRow: (row: DatasetRow) => void;
+  /**
+   * Receives every row, in sample order, exactly once. When it returns a promise, the next row
+   * waits for it, and no more work goes out than the reorder window allows: a slow consumer
+   * (a slow disk) pauses the workers instead of growing memory.
+   */
+  onRow: (row: DatasetRow) => void | Promise<void>;
   /** Called with the number of rows done so far. */
   onProgress?: (done: number) => void;
+}
+
+/** What {@link runSweepRows} observed. */
+export interface RunSweepRowsResult {
+  /** Most rows held at once: simulated but not yet taken by `onRow` (the reorder window's fill). */
+  peakHeldRows: number;
 }
 
 /** The default worker count: one per core. */
@@ -26,11 +36,20 @@ export function defaultWorkers(): number {
 
 /**
  * The compiled worker script. Tests run this module from TypeScript source, where no `.js`
- * sibling exists, so they use the built one (npm test builds first).
+ * sibling exists, so they use the built one (npm test builds first); it must then resolve the
+ * workspace packages to their built code too, so the test runner's `source` export condition
+ * is not passed on to it.
  */
-function workerUrl(): URL {
+function createWorker(): Worker {
   const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts') ? new URL('../../dist/dataset/sweep-worker.js', here) : new URL('./sweep-worker.js', here);
+  if (!here.pathname.endsWith('.ts')) return new Worker(new URL('./sweep-worker.js', here));
+  const execArgv: string[] = [];
+  for (let k = 0; k < process.execArgv.length; k++) {
+    const arg = process.execArgv[k]!;
+    if (arg === '--conditions' && process.execArgv[k + 1] === 'source') k++;
+    else if (arg !== '--conditions=source') execArgv.push(arg);
+  }
+  return new Worker(new URL('../../dist/dataset/sweep-worker.js', here), { execArgv });
 }
 
 /**
@@ -39,23 +58,24 @@ function workerUrl(): URL {
  * early wait in a bounded reorder window, so memory stays flat however long the sweep is.
  * The rows do not depend on the number of workers.
  */
-export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> {
+export async function runSweepRows(options: RunSweepRowsOptions): Promise<RunSweepRowsResult> {
   const { job, start, end, onRow, onProgress } = options;
   const total = end - start;
   const workers = Math.max(0, Math.min(options.workers ?? defaultWorkers(), Math.max(1, total)));
-  if (total <= 0) return;
+  if (total <= 0) return { peakHeldRows: 0 };
   if (workers === 0) {
     const run = createSampleRunner(job);
     for (let i = start; i < end; i++) {
-      onRow(run(i));
+      await onRow(run(i));
       onProgress?.(i - start + 1);
     }
-    return;
+    return { peakHeldRows: 1 };
   }
   const chunk = Math.max(1, Math.min(16, Math.ceil(total / (workers * 8))));
   // Dispatch no further ahead of the next row to deliver than this, bounding buffered rows.
   const window = Math.max(256, workers * chunk * 4);
   const pending = new Map<number, DatasetRow>();
+  let peakHeldRows = 0;
   let nextToEmit = start;
   let nextToDispatch = start;
   const threads: Worker[] = [];
@@ -76,8 +96,33 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
         return true;
       };
       const idle: Worker[] = [];
+      let delivering = false;
+      // Hands the rows that are next in order to onRow, one at a time (awaiting it), then gives
+      // idle workers more work. Only one delivery runs at a time; rows arriving meanwhile wait
+      // in `pending`, and dispatch stops at the window, so a slow onRow holds the workers.
+      const deliver = async () => {
+        if (delivering || failed) return;
+        delivering = true;
+        try {
+          while (pending.has(nextToEmit)) {
+            const row = pending.get(nextToEmit)!;
+            pending.delete(nextToEmit);
+            await onRow(row);
+            nextToEmit++;
+          }
+        } catch (error) {
+          return fail(error as Error);
+        } finally {
+          delivering = false;
+        }
+        onProgress?.(nextToEmit - start);
+        if (nextToEmit >= end) return resolve();
+        while (idle.length && dispatch(idle[idle.length - 1]!)) idle.pop();
+        // Rows that arrived while onRow was busy are delivered now.
+        if (pending.has(nextToEmit)) void deliver();
+      };
       for (let w = 0; w < workers; w++) {
-        const worker = new Worker(workerUrl());
+        const worker = createWorker();
         threads.push(worker);
         worker.on('error', (error) => fail(error));
         worker.on('exit', (code) => {
@@ -86,21 +131,10 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
         worker.on('message', (message: FromWorker) => {
           if (message.type === 'error') return fail(new Error(`a sweep worker failed: ${message.message}`));
           for (const row of message.rows) pending.set(row.sampleId, row);
-          try {
-            while (pending.has(nextToEmit)) {
-              const row = pending.get(nextToEmit)!;
-              pending.delete(nextToEmit);
-              onRow(row);
-              nextToEmit++;
-            }
-          } catch (error) {
-            return fail(error as Error);
-          }
-          onProgress?.(nextToEmit - start);
-          if (nextToEmit >= end) return resolve();
-          // This worker is free; delivering rows may also have opened the window for idle ones.
+          peakHeldRows = Math.max(peakHeldRows, pending.size);
+          // This worker is free: more work while onRow catches up, as far as the window allows.
           if (!dispatch(worker)) idle.push(worker);
-          while (idle.length && dispatch(idle[idle.length - 1]!)) idle.pop();
+          void deliver();
         });
         worker.postMessage({ type: 'init', job } satisfies ToWorker);
         if (!dispatch(worker)) idle.push(worker);
@@ -109,4 +143,5 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
   } finally {
     await Promise.all(threads.map((t) => t.terminate()));
   }
+  return { peakHeldRows };
 }

@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -10,6 +11,7 @@ import { InputError } from '../errors.js';
  * a truncated file under the final name.
  */
 const openTemporaries = new Set<string>();
+const writeAsync = promisify(write);
 let counter = 0;
 
 /** The hidden temporary sibling used while writing `path`. */
@@ -61,6 +63,20 @@ export class AtomicFile {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let offset = 0;
     while (offset < bytes.byteLength) offset += writeSync(this.#fd, bytes, offset, bytes.byteLength - offset);
+  }
+
+  /**
+   * Appends bytes without blocking the thread; resolves when the kernel has taken them, so a
+   * writer that awaits it goes at the disk's pace instead of queueing bytes in memory.
+   * Calls must not overlap (each waits for the one before).
+   */
+  async writeAsync(bytes: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.byteLength) {
+      if (this.#fd === undefined) throw new Error(`${this.path}: write after commit/abort`);
+      const { bytesWritten } = await writeAsync(this.#fd, bytes, offset, bytes.byteLength - offset, null);
+      offset += bytesWritten;
+    }
   }
 
   /** Closes the temporary and renames it onto the final path. */

@@ -1,10 +1,10 @@
 import { InputError } from '../errors.js';
 import { processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { datasetSchema, DatasetWriter, rowsToBatch } from '../dataset/arrow.js';
+import { DatasetWriter } from '../dataset/arrow.js';
 import { BASELINE_PARAMETERS, generateBaselineRow, resolveBaselineSpec } from '../dataset/baseline.js';
 import { fitGlobalScaling, normalizeRow, resolveNormalization } from '../dataset/normalize.js';
-import { BATCH_ROWS, type DatasetLayout, type DatasetRow, type NormalizationSpec, type TimeGridSpec } from '../dataset/schema.js';
+import type { DatasetLayout, NormalizationSpec, TimeGridSpec } from '../dataset/schema.js';
 
 /** Options of {@link runBaseline} (`pipeline baseline`). */
 export interface BaselineCommandOptions {
@@ -37,20 +37,14 @@ export async function runBaseline(options: BaselineCommandOptions, output: Outpu
     normalization.global = fitGlobalScaling(all, normalization, ['y'], grid);
   }
   const layout: DatasetLayout = { parameters: [...BASELINE_PARAMETERS], observables: ['y'], rawLength: spec.length, seriesLength: spec.length };
-  const schema = datasetSchema(layout, { kind: 'baseline', packageVersion: PACKAGE_VERSION, sweep: spec, timeGrid: grid, normalization });
-  const writer = new DatasetWriter(options.out, schema);
+  const writer = new DatasetWriter(options.out, layout, { kind: 'baseline', packageVersion: PACKAGE_VERSION, sweep: spec, timeGrid: grid, normalization });
   const families: Record<string, number> = {};
   try {
-    let batch: DatasetRow[] = [];
     for (let i = 0; i < spec.samples; i++) {
       const row = generateBaselineRow(spec, i);
       normalizeRow(row, normalization, ['y'], grid);
       families[row.family] = (families[row.family] ?? 0) + 1;
-      batch.push(row);
-      if ((i + 1) % BATCH_ROWS === 0 || i === spec.samples - 1) {
-        writer.write(rowsToBatch(schema, layout, batch));
-        batch = [];
-      }
+      await writer.add(row);
     }
     await writer.commit();
   } catch (error) {

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { processOutput, type Output } from '../io/output.js';
-import { datasetRows, datasetSchema, readDataset, writeDatasetRows } from '../dataset/arrow.js';
+import { datasetRows, readDataset, writeDatasetRows } from '../dataset/arrow.js';
 import { fitGlobalScaling, normalizeRow, resolveNormalization, type NormalizeOptions } from '../dataset/normalize.js';
 import { RAW_PREFIX } from '../dataset/schema.js';
 
@@ -27,7 +27,7 @@ export async function runNormalize(options: NormalizeCommandOptions, output: Out
   if (spec.scaling === 'global') spec.global = fitGlobalScaling(rows, spec, layout.observables, meta.timeGrid);
   for (const row of rows) normalizeRow(row, spec, layout.observables, meta.timeGrid);
   const newLayout = { ...layout, seriesLength: spec.length };
-  await writeDatasetRows(options.out, datasetSchema(newLayout, { ...meta, normalization: spec }), newLayout, rows);
+  await writeDatasetRows(options.out, newLayout, { ...meta, normalization: spec }, rows);
   output.err(`wrote ${options.out}: ${rows.length} rows, series of ${spec.strand} over [${spec.window.join(', ')}] resampled to ${spec.length} points, ${spec.scaling} scaling${spec.global ? ` (offset ${spec.global.offset}, scale ${spec.global.scale})` : ''}`);
   return { rows: rows.length };
 }

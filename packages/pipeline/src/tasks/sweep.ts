@@ -5,12 +5,12 @@ import { InputError } from '../errors.js';
 import { loadNetwork } from '../io/network-source.js';
 import { processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { datasetSchema, DatasetWriter, rowsToBatch, type DatasetMetadata } from '../dataset/arrow.js';
+import { DatasetWriter, type DatasetMetadata } from '../dataset/arrow.js';
 import { resolveNormalization, type NormalizeOptions } from '../dataset/normalize.js';
 import { defaultWorkers, runSweepRows } from '../dataset/pool.js';
 import { Progress } from '../dataset/progress.js';
 import type { SweepJob } from '../dataset/run-sample.js';
-import { BATCH_ROWS, type DatasetLayout, type DatasetRow, type TimeGridSpec } from '../dataset/schema.js';
+import type { DatasetLayout, TimeGridSpec } from '../dataset/schema.js';
 import { parseShard, parseSweepFile, parseVary, prepareSweep, shardRange, type Design, type SweepSpec } from '../dataset/sweep-spec.js';
 import { runNormalize } from './normalize.js';
 
@@ -118,18 +118,12 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
   };
   const range = shard ? shardRange(prepared.spec.samples, shard) : { start: 0, end: prepared.spec.samples };
   if (shard) meta.shard = `${shard.index + 1}/${shard.count}`;
-  const schema = datasetSchema(layout, meta);
-  const writer = new DatasetWriter(options.out, schema);
+  const writer = new DatasetWriter(options.out, layout, meta);
   const outcomes: Record<string, number> = {};
   const total = range.end - range.start;
   const workers = options.workers ?? defaultWorkers();
   const progress = options.progress === false ? undefined : new Progress(output, `simulate ${network.name}`, total);
   const began = performance.now();
-  let batch: DatasetRow[] = [];
-  const flush = () => {
-    if (batch.length) writer.write(rowsToBatch(schema, layout, batch));
-    batch = [];
-  };
   try {
     await runSweepRows({
       job,
@@ -138,13 +132,12 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
       workers,
       onRow: (row) => {
         outcomes[row.outcome] = (outcomes[row.outcome] ?? 0) + 1;
-        batch.push(row);
-        // Batches end at multiples of BATCH_ROWS in sample_id, whatever the shard or worker count.
-        if ((row.sampleId + 1) % BATCH_ROWS === 0) flush();
+        // Returns the writer's promise: the pool waits for it (a slow disk slows the sweep down
+        // instead of filling memory).
+        return writer.add(row);
       },
       onProgress: (done) => progress?.update(done),
     });
-    flush();
     progress?.finish();
     await writer.commit();
   } catch (error) {

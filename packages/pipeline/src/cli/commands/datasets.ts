@@ -91,11 +91,12 @@ export function mergeCommand(output: Output): CommandModule {
     builder: (y: Argv) =>
       y
         .positional('inputs', { type: 'string', array: true, describe: 'shard datasets' })
-        .option('out', { type: 'string', demandOption: true, describe: 'output dataset (.arrow)' }),
+        .option('out', { type: 'string', demandOption: true, describe: 'output dataset (.arrow)' })
+        .option('partial', { type: 'boolean', default: false, describe: 'write the shards given even if some are missing (otherwise: an error naming them)' }),
     handler: async (argv) => {
       const a = argv as Record<string, unknown>;
       const { runMerge } = await import('../../tasks/merge.js');
-      await runMerge(a.inputs as string[], a.out as string, output);
+      await runMerge({ inputs: a.inputs as string[], out: a.out as string, partial: Boolean(a.partial) }, output);
     },
   };
 }
