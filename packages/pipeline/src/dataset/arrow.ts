@@ -38,64 +38,131 @@ import {
   type TimeGridSpec,
 } from './schema.js';
 
-/** Validity bitmap (LSB first) from a predicate; undefined when every value is valid. */
-function validity(n: number, valid: (i: number) => boolean): { bitmap: Uint8Array | undefined; nulls: number } {
-  const bitmap = new Uint8Array(Math.ceil(n / 8));
-  let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    if (valid(i)) bitmap[i >> 3]! |= 1 << (i & 7);
-    else nulls++;
-  }
-  return { bitmap: nulls ? bitmap : undefined, nulls };
-}
-
-function float64Data(values: (number | null)[]): Data<Float64> {
-  const n = values.length;
-  const { bitmap, nulls } = validity(n, (i) => values[i] !== null);
-  const data = Float64Array.from(values, (v) => (v === null ? 0 : v));
-  return makeData({ type: new Float64(), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), data });
-}
-
-function int32Data(values: (number | null)[]): Data<Int32> {
-  const n = values.length;
-  const { bitmap, nulls } = validity(n, (i) => values[i] !== null);
-  const data = Int32Array.from(values, (v) => v ?? 0);
-  return makeData({ type: new Int32(), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), data });
-}
-
-function uint32Data(values: (number | null)[]): Data<Uint32> {
-  const n = values.length;
-  const { bitmap, nulls } = validity(n, (i) => values[i] !== null);
-  const data = Uint32Array.from(values, (v) => v ?? 0);
-  return makeData({ type: new Uint32(), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), data });
-}
-
-const encoder = new TextEncoder();
-
-function utf8Data(values: (string | null)[]): Data<Utf8> {
-  const n = values.length;
-  const { bitmap, nulls } = validity(n, (i) => values[i] !== null);
-  const encoded = values.map((v) => encoder.encode(v ?? ''));
-  const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + encoded[i]!.length;
-  const bytes = new Uint8Array(offsets[n]!);
-  encoded.forEach((e, i) => bytes.set(e, offsets[i]!));
-  return makeData({ type: new Utf8(), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), valueOffsets: offsets, data: bytes });
-}
-
 function listType(length: number): FixedSizeList<Float32> {
   return new FixedSizeList(length, new Field('item', new Float32(), false));
 }
 
-function float32ListData(values: (Float32Array | null)[], length: number): Data<FixedSizeList<Float32>> {
-  const n = values.length;
-  const { bitmap, nulls } = validity(n, (i) => values[i] !== null);
-  const flat = new Float32Array(n * length);
-  values.forEach((v, i) => {
-    if (v) flat.set(v, i * length);
-  });
-  const child = makeData({ type: new Float32(), length: n * length, nullCount: 0, data: flat });
-  return makeData({ type: listType(length), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), child });
+const encoder = new TextEncoder();
+
+/**
+ * Builds one column of a record batch row by row, into buffers allocated once per writer and
+ * reused for every batch: the rows die as soon as they are added (a sweep's main thread then
+ * allocates little that survives, so its heap does not grow), and nothing is rebuilt per batch.
+ * The buffers handed to Arrow are views that are only valid until the next batch: the encoder
+ * copies the bytes out first.
+ */
+interface ColumnBuilder {
+  append(row: DatasetRow): void;
+  /** The Arrow data of the rows appended since the last call; then starts a new batch. */
+  finish(): Data<DataType>;
+}
+
+/** Validity bits (LSB first) of one batch; the bitmap is left out when every value is valid. */
+class Validity {
+  readonly #bits: Uint8Array;
+  length = 0;
+  nulls = 0;
+
+  constructor(capacity: number) {
+    this.#bits = new Uint8Array(Math.ceil(capacity / 8));
+  }
+
+  push(valid: boolean): void {
+    if (valid) this.#bits[this.length >> 3]! |= 1 << (this.length & 7);
+    else this.nulls++;
+    this.length++;
+  }
+
+  /** `nullCount` and `nullBitmap` for makeData, then resets. */
+  take(): { nullCount: number; nullBitmap?: Uint8Array } {
+    const nullCount = this.nulls;
+    const bytes = Math.ceil(this.length / 8);
+    const taken = nullCount ? { nullCount, nullBitmap: this.#bits.slice(0, bytes) } : { nullCount };
+    this.#bits.fill(0, 0, bytes);
+    this.length = 0;
+    this.nulls = 0;
+    return taken;
+  }
+}
+
+function numberBuilder(column: DatasetColumn & { type: 'int32' | 'uint32' | 'float64' }, capacity: number): ColumnBuilder {
+  const values = column.type === 'int32' ? new Int32Array(capacity) : column.type === 'uint32' ? new Uint32Array(capacity) : new Float64Array(capacity);
+  const type = arrowType(column);
+  const validity = new Validity(capacity);
+  const write = column.write as (row: DatasetRow) => number | null;
+  return {
+    append(row) {
+      const v = write(row);
+      values[validity.length] = v ?? 0;
+      validity.push(v !== null);
+    },
+    finish() {
+      const length = validity.length;
+      return makeData({ type, length, ...validity.take(), data: values.subarray(0, length) } as Parameters<typeof makeData>[0]) as Data<DataType>;
+    },
+  };
+}
+
+function utf8Builder(column: DatasetColumn & { type: 'utf8' }, capacity: number): ColumnBuilder {
+  const offsets = new Int32Array(capacity + 1);
+  let bytes = new Uint8Array(16 * 1024);
+  const validity = new Validity(capacity);
+  return {
+    append(row) {
+      const v = column.write(row);
+      const i = validity.length;
+      let end = offsets[i]!;
+      if (v !== null && v.length > 0) {
+        // UTF-8 takes at most 3 bytes per UTF-16 unit.
+        if (end + 3 * v.length > bytes.length) {
+          const grown = new Uint8Array(Math.max(2 * bytes.length, end + 3 * v.length));
+          grown.set(bytes.subarray(0, end));
+          bytes = grown;
+        }
+        end += encoder.encodeInto(v, bytes.subarray(end)).written;
+      }
+      offsets[i + 1] = end;
+      validity.push(v !== null);
+    },
+    finish() {
+      const length = validity.length;
+      const data = makeData({ type: new Utf8(), length, ...validity.take(), valueOffsets: offsets.subarray(0, length + 1), data: bytes.subarray(0, offsets[length]) });
+      return data;
+    },
+  };
+}
+
+function listBuilder(column: DatasetColumn & { type: 'float32-list' }, capacity: number): ColumnBuilder {
+  const size = column.listSize;
+  const flat = new Float32Array(capacity * size);
+  const type = listType(size);
+  const validity = new Validity(capacity);
+  return {
+    append(row) {
+      const v = column.write(row);
+      const at = validity.length * size;
+      if (v === null) flat.fill(0, at, at + size);
+      else if (v.length !== size) throw new Error(`${column.name}: a series of ${v.length} values in a column of ${size}`);
+      else flat.set(v, at);
+      validity.push(v !== null);
+    },
+    finish() {
+      const length = validity.length;
+      const child = makeData({ type: new Float32(), length: length * size, nullCount: 0, data: flat.subarray(0, length * size) });
+      return makeData({ type, length, ...validity.take(), child });
+    },
+  };
+}
+
+function columnBuilder(column: DatasetColumn, capacity: number): ColumnBuilder {
+  switch (column.type) {
+    case 'utf8':
+      return utf8Builder(column, capacity);
+    case 'float32-list':
+      return listBuilder(column, capacity);
+    default:
+      return numberBuilder(column, capacity);
+  }
 }
 
 /** The Arrow type of a column. */
@@ -111,22 +178,6 @@ function arrowType(column: DatasetColumn): DataType {
       return new Utf8();
     case 'float32-list':
       return listType(column.listSize);
-  }
-}
-
-/** The Arrow data of one column for these rows. */
-function columnData(column: DatasetColumn, rows: readonly DatasetRow[]): Data<DataType> {
-  switch (column.type) {
-    case 'int32':
-      return int32Data(rows.map(column.write));
-    case 'uint32':
-      return uint32Data(rows.map(column.write));
-    case 'float64':
-      return float64Data(rows.map(column.write));
-    case 'utf8':
-      return utf8Data(rows.map(column.write));
-    case 'float32-list':
-      return float32ListData(rows.map(column.write), column.listSize);
   }
 }
 
@@ -210,11 +261,14 @@ class DatasetFileEncoder extends RecordBatchFileWriter {
     return this;
   }
 
-  /** The bytes produced since the last call, as one buffer. */
+  /**
+   * A copy of the bytes produced since the last call, as one buffer (a copy, because the
+   * column builders reuse the buffers the chunks point into).
+   */
   take(): Uint8Array {
     const chunks = this.#chunks;
     this.#chunks = [];
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    return Buffer.concat(chunks);
   }
 }
 
@@ -287,10 +341,12 @@ export class DatasetWriter {
   readonly path: string;
   readonly schema: Schema;
   readonly layout: DatasetLayout;
-  readonly #columns: DatasetColumn[];
+  readonly #builders: ColumnBuilder[];
   readonly #encoder = new DatasetFileEncoder();
   readonly #sink: ByteSink;
-  #batch: DatasetRow[] = [];
+  /** Rows in the batch being built, and the BATCH_ROWS block they belong to. */
+  #batchRows = 0;
+  #batchBlock = -1;
   #lastId = -1;
   /** Sink writes in order: each waits for the one before. */
   #written: Promise<void> = Promise.resolve();
@@ -302,7 +358,7 @@ export class DatasetWriter {
   constructor(path: string, layout: DatasetLayout, meta: DatasetMetadata, options: DatasetWriterOptions = {}) {
     this.path = path;
     this.layout = layout;
-    this.#columns = datasetColumns(layout);
+    this.#builders = datasetColumns(layout).map((c) => columnBuilder(c, BATCH_ROWS));
     this.schema = datasetSchema(layout, meta);
     this.#sink = options.sink ?? atomicFileSink(path);
     // Start with the schema so that even a dataset of zero rows is a valid file, and so that
@@ -319,9 +375,11 @@ export class DatasetWriter {
   async add(row: DatasetRow): Promise<void> {
     if (row.sampleId <= this.#lastId) throw new Error(`DatasetWriter: sample ${row.sampleId} after ${this.#lastId} (rows must come in increasing sample_id)`);
     this.#lastId = row.sampleId;
-    const first = this.#batch[0];
-    if (first && Math.floor(first.sampleId / BATCH_ROWS) !== Math.floor(row.sampleId / BATCH_ROWS)) await this.#flush();
-    this.#batch.push(row);
+    const block = Math.floor(row.sampleId / BATCH_ROWS);
+    if (this.#batchRows && block !== this.#batchBlock) await this.#flush();
+    this.#batchBlock = block;
+    for (const builder of this.#builders) builder.append(row);
+    this.#batchRows++;
     this.rows++;
     if ((row.sampleId + 1) % BATCH_ROWS === 0) await this.#flush();
   }
@@ -336,17 +394,16 @@ export class DatasetWriter {
 
   /** Discards everything written so far. */
   async abort(): Promise<void> {
-    this.#batch = [];
     await this.#written.catch(() => undefined);
     this.#sink.abort();
   }
 
   async #flush(): Promise<void> {
-    if (this.#batch.length) {
-      const children = this.#columns.map((c) => columnData(c, this.#batch));
-      const struct = makeData({ type: new Struct(this.schema.fields), length: this.#batch.length, nullCount: 0, children });
+    if (this.#batchRows) {
+      const children = this.#builders.map((b) => b.finish());
+      const struct = makeData({ type: new Struct(this.schema.fields), length: this.#batchRows, nullCount: 0, children });
       this.#encoder.write(new RecordBatch(this.schema, struct));
-      this.#batch = [];
+      this.#batchRows = 0;
     }
     await this.#write();
   }

@@ -35,6 +35,15 @@ export function defaultWorkers(): number {
 }
 
 /**
+ * A worker's young generation. V8 grows it towards 32 MB (two 16 MB semi-spaces) in the first
+ * seconds of a busy isolate; a sweep worker's garbage is short-lived (one simulation's arrays),
+ * so 4 MB costs no measurable CPU and keeps a long sweep's memory where a short one's is
+ * (bench/README.md, "Memory": 10 000 samples on 2 workers, 193-197 MB peak RSS by default,
+ * 148-150 MB with this limit, the same CPU seconds).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
+/**
  * The compiled worker script. Tests run this module from TypeScript source, where no `.js`
  * sibling exists, so they use the built one (npm test builds first); it must then resolve the
  * workspace packages to their built code too, so the test runner's `source` export condition
@@ -42,14 +51,14 @@ export function defaultWorkers(): number {
  */
 function createWorker(): Worker {
   const here = new URL(import.meta.url);
-  if (!here.pathname.endsWith('.ts')) return new Worker(new URL('./sweep-worker.js', here));
+  if (!here.pathname.endsWith('.ts')) return new Worker(new URL('./sweep-worker.js', here), { resourceLimits: WORKER_LIMITS });
   const execArgv: string[] = [];
   for (let k = 0; k < process.execArgv.length; k++) {
     const arg = process.execArgv[k]!;
     if (arg === '--conditions' && process.execArgv[k + 1] === 'source') k++;
     else if (arg !== '--conditions=source') execArgv.push(arg);
   }
-  return new Worker(new URL('../../dist/dataset/sweep-worker.js', here), { execArgv });
+  return new Worker(new URL('../../dist/dataset/sweep-worker.js', here), { execArgv, resourceLimits: WORKER_LIMITS });
 }
 
 /**
