@@ -3,13 +3,36 @@
  * task). Merging and training take a set of them; this module checks that a set belongs to one
  * sweep, orders it, and names what is missing.
  */
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RecordBatchStreamReader, type Schema } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import type { DatasetHeader } from './arrow.js';
 import { METADATA_KEYS } from './schema.js';
 import { shardRange } from './sweep-spec.js';
+
+/**
+ * Dataset paths with folders replaced by the `.arrow` files in them (not hidden ones, such as
+ * an unfinished run's temporary), in name order: `pipeline merge datasets/big.slurm/shards`.
+ * @throws InputError for a folder without datasets
+ */
+export function expandDatasetPaths(paths: readonly string[]): string[] {
+  return paths.flatMap((path) => {
+    let isFolder = false;
+    try {
+      isFolder = statSync(path).isDirectory();
+    } catch {
+      return [path]; // the reader names a missing file
+    }
+    if (!isFolder) return [path];
+    const files = readdirSync(path)
+      .filter((n) => n.toLowerCase().endsWith('.arrow') && !n.startsWith('.'))
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+      .map((n) => join(path, n));
+    if (files.length === 0) throw new InputError(`${path}: a folder without datasets (.arrow files)`);
+    return files;
+  });
+}
 
 /** Which shards of an n-shard sweep a file holds (1-based; several after a partial merge). */
 export interface ShardMarker {

@@ -2,11 +2,11 @@ import { InputError } from '../errors.js';
 import { processOutput, type Output } from '../io/output.js';
 import { DatasetWriter, readDatasetHeader, readDatasetRows, type DatasetHeader, type DatasetMetadata } from '../dataset/arrow.js';
 import type { DatasetRow } from '../dataset/schema.js';
-import { checkShardSet, describeMissingShards, findUnfinishedShards, formatIndexRanges, shardSamples } from '../dataset/shards.js';
+import { checkShardSet, describeMissingShards, expandDatasetPaths, findUnfinishedShards, formatIndexRanges, shardSamples } from '../dataset/shards.js';
 
 /** Options of {@link runMerge} (`pipeline merge a.arrow b.arrow ... --out all.arrow`). */
 export interface MergeCommandOptions {
-  /** Shard files (`--shard i/n` outputs, or partial merges), in any order. */
+  /** Shard files (`--shard i/n` outputs, or partial merges), in any order, or folders of them. */
   inputs: string[];
   /** Output dataset (`.arrow`). */
   out: string;
@@ -61,8 +61,9 @@ class RowCursor {
  * @throws InputError naming the offending file, or the missing shards
  */
 export async function runMerge(options: MergeCommandOptions, output: Output = processOutput): Promise<MergeCommandResult> {
-  const { inputs, out } = options;
-  if (inputs.length === 0) throw new InputError('merge: give the shard files to join');
+  const { out } = options;
+  if (options.inputs.length === 0) throw new InputError('merge: give the shard files to join');
+  const inputs = expandDatasetPaths(options.inputs);
   if (!out.toLowerCase().endsWith('.arrow')) throw new InputError(`--out ${out}: expected a .arrow file name`);
   const headers: DatasetHeader[] = [];
   for (const path of inputs) headers.push(await readDatasetHeader(path));
