@@ -221,5 +221,7 @@ export function failureReason(logPath: string): string {
   if (slurm) return slurm;
   const ours = lines.filter((l) => l.startsWith('pipeline:')).slice(-2).join(' ');
   if (ours) return ours;
-  return lines.length ? `its log ends: ${lines.at(-1)!.slice(0, 200)}` : 'its log is empty';
+  // No message from Slurm or from the pipeline: the process was killed from outside (a
+  // signal, the kernel's out-of-memory killer) or the node went away.
+  return lines.length ? `stopped without an error message (killed, out of memory or a node failure?); its log ends: ${lines.at(-1)!.slice(0, 160)}` : 'its log is empty';
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import { processOutput, type Output } from '../io/output.js';
@@ -318,6 +318,18 @@ function fileSize(path: string): number | undefined {
   }
 }
 
+/** `; it left <temporary>` when a run of this output died while writing it. */
+function unfinishedNote(path: string): string {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    // no folder: nothing left
+  }
+  const left = names.filter((n) => n.startsWith(`.${basename(path)}.tmp-`));
+  return left.length ? `; it left ${left.join(', ')} unfinished` : '';
+}
+
 /** Reads a folder's plan, files, logs and (with squeue) queue into per-shard states. */
 function inspectFolder(dir: string, run: SlurmRunner): SlurmStatusResult & { plan: SubmissionPlan; records: SubmissionRecord[] } {
   const plan = readSubmissionPlan(dir);
@@ -352,7 +364,7 @@ function inspectFolder(dir: string, run: SlurmRunner): SlurmStatusResult & { pla
           : queued !== undefined
             ? { index, state: queued === 'PENDING' ? 'pending' : 'running', detail: queued }
             : log !== undefined
-              ? { index, state: 'failed', detail: failureReason(log) }
+              ? { index, state: 'failed', detail: `${failureReason(log)}${unfinishedNote(path)}` }
               : { index, state: 'not-run' };
       if (log) status.log = log;
       shards.push(status);
