@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { permutation, deriveSeed } from '../random.js';
 import { readDataset, type Dataset } from './arrow.js';
+import { expandDatasetPaths, orderShardSets } from './shards.js';
 
 /** One dataset a model was trained or evaluated on, as recorded in run.json. */
 export interface DatasetRecord {
@@ -48,13 +49,23 @@ export function hashFile(path: string): string {
 }
 
 /**
- * Reads the normalised series of every converged row of the given datasets, checking that
- * they share one series length. Failed rows are skipped and counted.
+ * Reads the normalised series of every converged row of the given datasets (files, or folders
+ * of them), checking that they share one series length. The shards of a sweep count as its
+ * merged file: every shard must be there, and rows come in the merged file's order. Failed rows
+ * are skipped and counted.
  * @throws InputError for unreadable files, missing columns, mixed lengths, or no usable rows
  */
 export function loadLabelledSeries(paths: readonly string[], label = '--data'): LabelledSeries {
   if (paths.length === 0) throw new InputError(`${label}: give at least one dataset (.arrow)`);
-  const tables = paths.map((p) => readDataset(p, ['series']));
+  // Shards of a sweep (--shard i/n, e.g. a `pipeline slurm` folder's shards/) read as the
+  // merged file would: all of them, in sample order.
+  const read = expandDatasetPaths(paths).map((p) => readDataset(p, ['series']));
+  let tables: Dataset[];
+  try {
+    tables = orderShardSets(read);
+  } catch (error) {
+    throw error instanceof InputError ? new InputError(`${label}: ${error.message}`, { cause: error }) : error;
+  }
   const lengths = new Set(tables.map((t) => t.layout.seriesLength));
   if (lengths.size > 1) {
     throw new InputError(
@@ -104,7 +115,7 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
   const x = new Float32Array(n * length);
   chunks.forEach((c, i) => x.set(c, i * length));
   for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]!)) throw new InputError(`${paths[refs[Math.floor(i / length)]![0]]}: sample ${refs[Math.floor(i / length)]![1]} has a non-finite value in its series`);
+    if (!Number.isFinite(x[i]!)) throw new InputError(`${tables[refs[Math.floor(i / length)]![0]]!.path}: sample ${refs[Math.floor(i / length)]![1]} has a non-finite value in its series`);
   }
   return { x, n, length, family, behaviour, network, refs, datasets, tables };
 }

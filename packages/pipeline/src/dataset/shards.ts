@@ -124,6 +124,42 @@ export function checkShardSet(headers: readonly DatasetHeader[]): ShardSet {
   return { count, samples, owners, present, missing };
 }
 
+/**
+ * Datasets in the order to read them: the shards of each sweep together, in sample order (so
+ * reading them gives the rows of the merged file, in its order), where the sweep's first shard
+ * was given; other datasets stay where they are. Each sweep's set must be complete.
+ * @throws InputError naming the missing shards, or files that clash
+ */
+export function orderShardSets<T extends DatasetHeader>(datasets: readonly T[]): T[] {
+  const groups = new Map<string, T[]>();
+  for (const d of datasets) {
+    if (d.meta.shard === undefined) continue;
+    const key = sweepSignature(d);
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  const placed = new Set<string>();
+  const ordered: T[] = [];
+  for (const d of datasets) {
+    if (d.meta.shard === undefined) {
+      ordered.push(d);
+      continue;
+    }
+    const key = sweepSignature(d);
+    if (placed.has(key)) continue;
+    placed.add(key);
+    const group = groups.get(key)!;
+    const set = checkShardSet(group);
+    if (set.missing.length) {
+      throw new InputError(
+        `${describeMissingShards(set, findUnfinishedShards(set, group))} of the sweep of ${group[0]!.path}; ` +
+          `give every shard (a folder of them works), or join the ones you have with \`pipeline merge --partial\``,
+      );
+    }
+    ordered.push(...[...new Set(set.present.map((i) => set.owners.get(i)! as T))]);
+  }
+  return ordered;
+}
+
 /** Sample ids [start, end) of shard i (1-based) of a set. */
 export function shardSamples(set: ShardSet, index: number): { start: number; end: number } {
   return shardRange(set.samples, { index: index - 1, count: set.count });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { captureOutput } from '../io/output.js';
 import { DatasetWriter, readDataset, writeDatasetRows, type DatasetMetadata } from '../dataset/arrow.js';
 import { BATCH_ROWS, type DatasetLayout, type DatasetRow } from '../dataset/schema.js';
+import { loadLabelledSeries } from '../dataset/labelled-series.js';
 import { shardRange } from '../dataset/sweep-spec.js';
 import { runMerge } from './merge.js';
 
@@ -116,5 +117,29 @@ describe('pipeline merge', () => {
     const out = join(dir, 'refused.arrow');
     await expect(runMerge({ inputs: await inputs(), out }, captureOutput())).rejects.toThrow(message);
     expect(readdirSync(dir).some((n) => n.includes('refused'))).toBe(false);
+  });
+});
+
+describe('reading shards without merging them (what pipeline train does with --data <folder>)', () => {
+  it('gives the rows of the merged file, in its order, from files given in any order or as a folder', async () => {
+    const folder = join(dir, 'shards-for-training');
+    mkdirSync(folder);
+    const files = await Promise.all([2, 3, 1].map((i) => writeShard(i, 3, join('shards-for-training', `part-${i}.arrow`))));
+    const merged = join(dir, 'for-training.arrow');
+    await runMerge({ inputs: files, out: merged }, captureOutput());
+    const reference = loadLabelledSeries([merged]);
+    for (const given of [[folder], files]) {
+      const fromShards = loadLabelledSeries(given);
+      expect(fromShards.n).toBe(reference.n);
+      expect(fromShards.x).toEqual(reference.x);
+      expect(fromShards.behaviour).toEqual(reference.behaviour);
+      expect(fromShards.refs.map(([, id]) => id)).toEqual(reference.refs.map(([, id]) => id));
+      expect(fromShards.datasets.map((d) => d.path)).toEqual([1, 2, 3].map((i) => join(folder, `part-${i}.arrow`)));
+    }
+  });
+
+  it('refuses an incomplete set, naming the missing shards', async () => {
+    const files = [await writeShard(1, 3, 'lonely-1.arrow'), await writeShard(3, 3, 'lonely-3.arrow')];
+    expect(() => loadLabelledSeries(files)).toThrow(/^--data: missing shard 2 of 3 \(2 of 3 given\) of the sweep of .*lonely-1\.arrow; give every shard \(a folder of them works\)/);
   });
 });

@@ -251,7 +251,9 @@ export async function runSlurm(options: SlurmCommandOptions, output: Output = pr
     output.err(seconds === undefined ? 'not checked here: the sample count is not known before the run' : `checked: the command's first sample ran here in ${seconds.toFixed(1)} s`);
   }
   writeSubmissionFolder(plan);
-  const shown = relative(workdir, dir) || '.';
+  // As the user would type it: relative to here when inside it.
+  const inside = relative(workdir, dir);
+  const shown = inside === '' ? '.' : inside.startsWith('..') ? dir : inside;
   const summary = plan.jobs.map((j) => `${j.name}.sbatch (${j.array ? `${j.array} array tasks, ` : ''}${j.resources.cpus} CPU${j.resources.cpus > 1 ? 's' : ''}${j.resources.time ? `, ${j.resources.time}` : ''}${j.after ? `; after ${j.after.join(', ')}` : ''})`);
   output.err(`wrote ${shown}/: ${summary.join(', ')}, submit.sh, plan.json, logs/`);
   const commands = submitCommands(plan, shown);
