@@ -27,3 +27,10 @@ export function maxErrorOverRange(y, ref, range, n, rows) {
   }
   return worst;
 }
+
+/** A Markdown table (header row, then rows), columns padded to their widest cell. */
+export function table(header, rows) {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells) => `| ${cells.map((cell, c) => String(cell).padEnd(widths[c])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}

@@ -50,11 +50,12 @@ async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+/** Polls `check` every 100 ms until it holds. @throws after timeoutMs, naming `what` */
+export async function waitFor(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(200);
+    await sleep(100);
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSweep, captureOutput } from '@penvae/pipeline';
 import { runCli, tempDir } from './cli-helpers.js';
-import { startLocalSlurm, type LocalSlurm } from './slurm-cluster.js';
+import { startLocalSlurm, waitFor, type LocalSlurm } from './slurm-cluster.js';
 
 /** The sweep every run here makes, as options and as the command line that says the same. */
 const SWEEP_OPTIONS = { network: 'oscillator', vary: ['templates[a->a].concentration=20:80:log', 'parameters.exoVm=200:400'], tEnd: 3000, step: 10, seed: 11 };
@@ -12,15 +12,6 @@ const SWEEP = [
   'simulate', '--network', SWEEP_OPTIONS.network, ...SWEEP_OPTIONS.vary.flatMap((v) => ['--vary', v]),
   '--t-end', String(SWEEP_OPTIONS.tEnd), '--step', String(SWEEP_OPTIONS.step), '--seed', String(SWEEP_OPTIONS.seed),
 ];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** The same sweep on this machine, in this process: what every cluster run must reproduce. */
 async function singleMachineRun(dir: string, samples: number): Promise<Buffer> {
@@ -84,7 +75,7 @@ describe('on a real Slurm (munged, slurmctld, slurmd on this host; single node, 
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^submitted: shards \d+, merge \d+$/m);
     const merged = join(dir, 'clean.arrow');
-    await waitUntil('the merged file', () => existsSync(merged) || (queueEmpty() && !existsSync(merged)), 240_000);
+    await waitFor('the merged file', () => existsSync(merged) || (queueEmpty() && !existsSync(merged)), 240_000);
     expect(existsSync(merged), readdirSync(join(dir, 'clean.slurm', 'logs')).join(', ')).toBe(true);
     expect(readFileSync(merged).equals(reference)).toBe(true);
     const status = cli(['slurm-status', join(dir, 'clean.slurm')]);
@@ -101,7 +92,7 @@ describe('on a real Slurm (munged, slurmctld, slurmd on this host; single node, 
     // Shard 3's run writes to a hidden temporary named after its PID; once the schema is in it,
     // the sweep is under way: kill the process as a node failure or the OOM killer would.
     let victim = 0;
-    await waitUntil(
+    await waitFor(
       "shard 3's run to start writing",
       () => {
         const temporary = readdirSync(shards).find((n) => n.startsWith('.shard-3-of-4.arrow.tmp-'));
@@ -113,7 +104,7 @@ describe('on a real Slurm (munged, slurmctld, slurmd on this host; single node, 
     );
     expect(readFileSync(`/proc/${victim}/cmdline`, 'utf8')).toContain('shard-3-of-4.arrow');
     process.kill(victim, 'SIGKILL');
-    await waitUntil('the other shards to finish and the merge job to be cancelled', queueEmpty, 240_000);
+    await waitFor('the other shards to finish and the merge job to be cancelled', queueEmpty, 240_000);
     expect(existsSync(join(shards, 'shard-3-of-4.arrow')), 'shard 3 finished before it was killed').toBe(false);
     expect(existsSync(join(dir, 'killed.arrow'))).toBe(false);
 
@@ -128,7 +119,7 @@ describe('on a real Slurm (munged, slurmctld, slurmd on this host; single node, 
     const resubmit = cli(['slurm-resubmit', folder, '--submit']);
     expect(resubmit.code, resubmit.stderr).toBe(0);
     expect(resubmit.stdout).toMatch(/^resubmitted shard 3, then the merge: shards \d+, merge \d+$/m);
-    await waitUntil('the merged file', () => existsSync(join(dir, 'killed.arrow')) || queueEmpty(), 240_000);
+    await waitFor('the merged file', () => existsSync(join(dir, 'killed.arrow')) || queueEmpty(), 240_000);
     expect(readFileSync(join(dir, 'killed.arrow')).equals(reference)).toBe(true);
     // The rerun shard is the same bytes as the first submission's shard 3.
     expect(readFileSync(join(shards, 'shard-3-of-4.arrow')).equals(readFileSync(join(dir, 'clean.slurm', 'shards', 'shard-3-of-4.arrow')))).toBe(true);

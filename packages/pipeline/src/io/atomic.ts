@@ -1,5 +1,4 @@
 import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -11,7 +10,6 @@ import { InputError } from '../errors.js';
  * a truncated file under the final name.
  */
 const openTemporaries = new Set<string>();
-const writeAsync = promisify(write);
 let counter = 0;
 
 /** The hidden temporary sibling used while writing `path`. */
@@ -73,9 +71,11 @@ export class AtomicFile {
   async writeAsync(bytes: Uint8Array): Promise<void> {
     let offset = 0;
     while (offset < bytes.byteLength) {
-      if (this.#fd === undefined) throw new Error(`${this.path}: write after commit/abort`);
-      const { bytesWritten } = await writeAsync(this.#fd, bytes, offset, bytes.byteLength - offset, null);
-      offset += bytesWritten;
+      const fd = this.#fd;
+      if (fd === undefined) throw new Error(`${this.path}: write after commit/abort`);
+      offset += await new Promise<number>((resolve, reject) => {
+        write(fd, bytes, offset, bytes.byteLength - offset, null, (error, written) => (error ? reject(error) : resolve(written)));
+      });
     }
   }
 
