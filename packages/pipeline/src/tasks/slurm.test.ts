@@ -57,6 +57,15 @@ describe('pipeline slurm: the scripts', () => {
     expect(shards).toContain('--workers 8');
   });
 
+  it('runs a sweep without --shards as one job, its workers matching its CPUs', async () => {
+    const result = await runSlurm(options({ shards: undefined, cpusPerTask: 4 }), captureOutput());
+    expect(result.plan.jobs.map((j) => j.name)).toEqual(['simulate']);
+    const script = readFileSync(join(result.dir, 'simulate.sbatch'), 'utf8');
+    expect(script).toContain('#SBATCH --cpus-per-task=4');
+    expect(script).toMatch(/^  --workers 4$/m);
+    expect(script).not.toContain('--array');
+  });
+
   it('wraps any other command as one job, after the jobs it needs', async () => {
     const dir = join(root, 'train.slurm');
     const result = await runSlurm({ command: ['train', '--data', 'datasets/big.slurm/shards', '--out', 'runs/big'], dir, cpusPerTask: 4, after: ['123'], check: false }, captureOutput());

@@ -160,21 +160,29 @@ function checkSweep(argv: readonly string[]): number | undefined {
   }
 }
 
+/**
+ * CPUs per task and `--workers` of a sweep, made to agree: the sweep would otherwise start one
+ * worker per core of the node, not of its allocation.
+ * @throws InputError when --cpus-per-task and the command's --workers disagree
+ */
+function sweepWorkers(options: SlurmCommandOptions): { cpus: number; workers: number } {
+  const workersText = optionValue(options.command, 'workers');
+  const workers = workersText === undefined ? undefined : Number(workersText);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) throw new InputError(`--workers ${workersText}: expected an integer >= 0`);
+  if (workers !== undefined && options.cpusPerTask !== undefined && Math.max(1, workers) !== options.cpusPerTask) {
+    throw new InputError(`--cpus-per-task ${options.cpusPerTask} and the command's --workers ${workers} disagree: give one of them (each sweep worker needs a CPU)`);
+  }
+  const cpus = options.cpusPerTask ?? Math.max(1, workers ?? 1);
+  return { cpus, workers: workers ?? cpus };
+}
+
 /** Jobs of a sharded sweep: an array of `--shard {task}/n` runs, then the merge. */
 function planSweep(options: SlurmCommandOptions, dir: string, out: string): Pick<SubmissionPlan, 'jobs' | 'shards'> {
   const n = options.shards!;
   if (!Number.isInteger(n) || n < 1) throw new InputError(`--shards ${n}: expected an integer >= 1`);
   const argv = options.command;
   if (optionValue(argv, 'shard') !== undefined) throw new InputError('--shard: `pipeline slurm --shards n` gives each task its shard; leave --shard out of the command');
-  const workersText = optionValue(argv, 'workers');
-  const workers = workersText === undefined ? undefined : Number(workersText);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) throw new InputError(`--workers ${workersText}: expected an integer >= 0`);
-  const cpus = options.cpusPerTask ?? Math.max(1, workers ?? 1);
-  if (workers !== undefined && options.cpusPerTask !== undefined && Math.max(1, workers) !== options.cpusPerTask) {
-    throw new InputError(`--cpus-per-task ${options.cpusPerTask} and the command's --workers ${workers} disagree: give one of them (each sweep worker needs a CPU)`);
-  }
-  // The sweep would otherwise start one worker per core of the node, not of its allocation.
-  const taskWorkers = workers ?? cpus;
+  const { cpus, workers: taskWorkers } = sweepWorkers(options);
   const output = join(dir, 'shards', `shard-${TASK_PLACEHOLDER}-of-${n}.arrow`);
   const shardCommand = withOptions(argv, { workers: String(taskWorkers), shard: `${TASK_PLACEHOLDER}/${n}`, out: output });
   const shardJob: SlurmJob = {
@@ -240,9 +248,9 @@ export async function runSlurm(options: SlurmCommandOptions, output: Output = pr
   if (options.shards !== undefined) {
     planned = planSweep(options, dir, resolve(outText!));
   } else {
-    planned = {
-      jobs: [{ name: label(argv[0]!), description: `penvae: \`pipeline ${argv[0]}\` as one job.`, command: [...argv], resources: resourcesFrom(options, options.cpusPerTask ?? 1) }],
-    };
+    const { cpus, workers } = sweep ? sweepWorkers(options) : { cpus: options.cpusPerTask ?? 1, workers: undefined };
+    const command = workers === undefined ? [...argv] : withOptions(argv, { workers: String(workers) });
+    planned = { jobs: [{ name: label(argv[0]!), description: `penvae: \`pipeline ${argv[0]}\` as one job.`, command, resources: resourcesFrom(options, cpus) }] };
   }
   const plan: SubmissionPlan = { format: 1, context, jobs: planned.jobs, afterJobIds: [...(options.after ?? [])], ...(planned.shards ? { shards: planned.shards } : {}) };
   checkFolderFree(dir); // before the check, which takes a while
