@@ -11,12 +11,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam, type AdamState } from './adam.js';
+import { WeightAverage } from './weight-average.js';
+import { fitPca } from './pca.js';
 import { latentStatistics } from './api.js';
 import { checkInteger, checkNumber, configDifferences, describeValue, resolveVaeConfig, type ResolvedVaeConfig, type VaeConfig } from './config.js';
-import { checkSeriesSet, fingerprintSeriesSet, gatherRows, type SeriesSet } from './data.js';
+import { checkGroups, checkSeriesSet, fingerprintSeriesSet, gatherGroups, gatherRows, type SeriesSet } from './data.js';
 import { BackendError, VaeConfigError, VaeDataError } from './errors.js';
 import { klWeight, sampleLatent, vaeLossTerms } from './loss.js';
-import { createVae, decoderSigmaValue, disposeVae, readWeights, vaeVariables, writeWeights, type VaeModel } from './model.js';
+import { createVae, decoderSigmaValue, disposeVae, initialiseLinearPath, sigmaSpec, readWeights, trainableVariables, writeWeights, type VaeModel } from './model.js';
 import { deriveSeed, Prng, type PrngState } from './random.js';
 
 /** One epoch's record, as delivered to `onEpochEnd` and kept in the history. */
@@ -76,6 +78,7 @@ export interface ResolvedTrainSettings {
   readonly patience: number;
   readonly restoreBestWeights: boolean;
   readonly activeUnitThreshold: number;
+  readonly weightAverageDecay: number;
 }
 
 /** Why training ended. */
@@ -95,6 +98,8 @@ export interface TrainingCheckpoint {
   readonly epoch: number;
   /** Variable values in `vaeVariables` order. */
   readonly weights: readonly Float32Array[];
+  /** The weight average (trainable variables, in order), or null when averaging is off. */
+  readonly average: readonly Float32Array[] | null;
   readonly optimizer: AdamState;
   readonly rngState: PrngState;
   /** Best epoch so far by validation loss (after warm-up), with its weights, or null. */
@@ -150,8 +155,14 @@ export interface TrainVaeOptions {
   restoreBestWeights?: boolean;
   /** Variance threshold of an active unit. @default 0.01 */
   activeUnitThreshold?: number;
-  /** Called after each epoch (awaited). */
-  onEpochEnd?: (log: EpochLog) => void | Promise<void>;
+  /**
+   * Decay per step of an exponential moving average of the weights (see weight-average.ts):
+   * validation, early stopping and the returned model use the averaged weights. 0 turns it off.
+   * @default 0.999
+   */
+  weightAverageDecay?: number;
+  /** Called after each epoch (awaited), with the model as it is now (e.g. to evaluate it; do not dispose it). */
+  onEpochEnd?: (log: EpochLog, model: VaeModel) => void | Promise<void>;
   /** Called after each batch (not awaited; keep it cheap). */
   onBatchEnd?: (progress: BatchProgress) => void;
   /** Called after each epoch with a checkpoint of the run (awaited), e.g. to `saveCheckpoint`. */
@@ -197,11 +208,12 @@ export const TRAIN_DEFAULTS = Object.freeze({
   patience: 20,
   restoreBestWeights: true,
   activeUnitThreshold: 0.01,
+  weightAverageDecay: 0.999,
 });
 
 const OPTION_KEYS = new Set<string>([
   'config', 'epochs', 'batchSize', 'learningRate', 'sigmaLearningRate', 'finalLearningRateFactor', 'earlyStopping', 'patience', 'restoreBestWeights',
-  'activeUnitThreshold', 'onEpochEnd', 'onBatchEnd', 'onCheckpoint', 'resumeFrom', 'signal',
+  'activeUnitThreshold', 'weightAverageDecay', 'onEpochEnd', 'onBatchEnd', 'onCheckpoint', 'resumeFrom', 'signal',
 ]);
 
 function checkBoolean(field: string, v: unknown): boolean {
@@ -232,23 +244,29 @@ export function resolveTrainSettings(options: TrainVaeOptions): ResolvedTrainSet
     patience: checkInteger('options.patience', options.patience ?? d.patience, 1),
     restoreBestWeights: checkBoolean('options.restoreBestWeights', options.restoreBestWeights ?? d.restoreBestWeights),
     activeUnitThreshold: checkNumber('options.activeUnitThreshold', options.activeUnitThreshold ?? d.activeUnitThreshold, 0),
+    weightAverageDecay: (() => {
+      const v = checkNumber('options.weightAverageDecay', options.weightAverageDecay ?? d.weightAverageDecay, 0);
+      if (v >= 1) throw new VaeConfigError('options.weightAverageDecay', `expected a number in [0, 1); got ${v}`);
+      return v;
+    })(),
   };
 }
 
 /**
  * Refuse to train a model on a backend that lacks a gradient kernel it needs, before TensorFlow.js
- * fails deep inside backprop. Today: the conv encoder needs Conv2DBackpropFilter (Conv1D is a
- * Conv2D underneath), which tfjs-backend-wasm 4.22 does not register; cpu and tensorflow do.
+ * fails deep inside backprop: convolutions need Conv2DBackpropFilter and Conv2DBackpropInput
+ * (Conv1D is a Conv2D underneath). tfjs-backend-wasm 4.22 lacks the first; `initBackend`
+ * registers this package's GEMM versions of both (wasm-kernels.ts).
  * @throws {BackendError}
  */
 export function assertTrainableOnBackend(config: ResolvedVaeConfig, backend = tf.getBackend()): void {
-  if (config.encoder !== 'conv') return;
+  if (config.encoder !== 'conv' && config.decoder !== 'conv') return;
   for (const kernel of ['Conv2DBackpropFilter', 'Conv2DBackpropInput']) {
     if (tf.getKernel(kernel, backend) === undefined) {
       throw new BackendError(
         backend,
-        `cannot train encoder 'conv': the backend has no ${kernel} kernel (TensorFlow.js' wasm backend has no ` +
-          "conv backprop). Train it on 'cpu' or 'tensorflow', or use encoder 'dense'; a trained conv model can still run inference here.",
+        `cannot train a convolutional encoder or decoder: the backend has no ${kernel} kernel ` +
+          "(initBackend registers them on wasm; on another backend use encoder and decoder 'dense').",
       );
     }
   }
@@ -283,6 +301,7 @@ export function trainStep(
   batch: number,
   seed: number,
   betaEff: number,
+  groups?: Int32Array,
 ): StepStats {
   const L = model.config.seriesLength;
   let parts: tf.Tensor | undefined;
@@ -293,7 +312,7 @@ export function trainStep(
     const xHat = model.decoder.apply(z) as tf.Tensor2D;
     const terms = vaeLossTerms({
       x, xHat, mu: mu!, logVar: logVar!,
-      logSigma: model.logSigma ?? Math.log(model.config.decoderSigma as number),
+      logSigma: sigmaSpec(model, groups),
       betaEff, freeBits: model.config.freeBits,
     });
     // The parts are logged, not differentiated: keep one packed copy past the gradient scope.
@@ -312,7 +331,10 @@ export function trainStep(
   }
 }
 
-/** Loss parts of a whole set under the full beta, with fixed noise seeds; see {@link EpochLog}. */
+/**
+ * Loss parts of a whole set under the full beta, with fixed noise seeds; see {@link EpochLog}.
+ * With a sigma per group, a set without groups is scored with their geometric mean.
+ */
 export function evaluateSet(model: VaeModel, set: SeriesSet, beta: number, seed: number): { loss: number; recon: number; kl: number } {
   const L = set.length;
   const chunk = 512;
@@ -327,7 +349,7 @@ export function evaluateSet(model: VaeModel, set: SeriesSet, beta: number, seed:
       const xHat = model.decoder.predict(z) as tf.Tensor2D;
       const t = vaeLossTerms({
         x, xHat, mu: mu!, logVar: logVar!,
-        logSigma: model.logSigma ?? Math.log(model.config.decoderSigma as number),
+        logSigma: sigmaSpec(model, set.group?.subarray(from, to)),
         betaEff: beta, freeBits: 0,
       });
       return tf.stack([t.recon, t.kl]);
@@ -384,8 +406,12 @@ export async function trainVae(data: TrainVaeData, options: TrainVaeOptions): Pr
     throw new VaeDataError('train', 'expected data of the form { train: { x, n, length }, validation? }');
   }
   checkSeriesSet(data.train, 'train', config.seriesLength);
+  checkGroups(data.train, 'train', config.sigmaGroups.length, true);
   const validation = data.validation;
-  if (validation !== undefined) checkSeriesSet(validation, 'validation', config.seriesLength);
+  if (validation !== undefined) {
+    checkSeriesSet(validation, 'validation', config.seriesLength);
+    checkGroups(validation, 'validation', config.sigmaGroups.length, true);
+  }
   const backend = tf.getBackend();
   assertTrainableOnBackend(config, backend);
 
@@ -399,11 +425,18 @@ export async function trainVae(data: TrainVaeData, options: TrainVaeOptions): Pr
   }
 
   const model = createVae(config);
-  const vars = vaeVariables(model);
+  // Start from probabilistic PCA of the training set (see `VaeConfig.linearPath`); a resumed
+  // run gets its weights from the checkpoint instead.
+  if (config.linearPath === 'pca' && resume === undefined) {
+    const k = Math.min(config.latentDim, config.seriesLength, Math.max(0, data.train.n - 1));
+    initialiseLinearPath(model, fitPca(data.train.x, data.train.n, config.seriesLength, k));
+  }
+  const vars = trainableVariables(model);
   const adam = new Adam(vars, {
     learningRate: settings.learningRate,
     learningRates: vars.map((v) => (v === model.logSigma ? settings.sigmaLearningRate : undefined)),
   });
+  let average: WeightAverage | null = null;
   try {
     let rng = new Prng(deriveSeed(config.seed, 'train'));
     let history: EpochLog[] = [];
@@ -418,11 +451,17 @@ export async function trainVae(data: TrainVaeData, options: TrainVaeOptions): Pr
         throw new VaeConfigError('options.resumeFrom', `checkpoint weights do not fit the model: ${(e as Error).message}`, { cause: e });
       }
       rng = new Prng(resume.rngState);
+      if (settings.weightAverageDecay > 0) {
+        if (resume.average === null) throw new VaeConfigError('options.resumeFrom', 'the checkpoint has no weight average but options.weightAverageDecay is set');
+        average = new WeightAverage(vars, settings.weightAverageDecay);
+        average.write(resume.average);
+      }
       history = resume.history.map((h) => ({ ...h, klPerDim: [...h.klPerDim] }));
       best = resume.best;
       sinceBest = resume.epochsSinceBest;
       start = resume.epoch;
     }
+    if (average === null && settings.weightAverageDecay > 0) average = new WeightAverage(vars, settings.weightAverageDecay);
     const valSeed = deriveSeed(config.seed, 'validation-noise');
     const train = data.train;
     const n = train.n;
@@ -450,7 +489,8 @@ export async function trainVae(data: TrainVaeData, options: TrainVaeOptions): Pr
         const from = b * settings.batchSize;
         const to = Math.min(n, from + settings.batchSize);
         const rows = gatherRows(train, order, from, to);
-        const s = trainStep(model, vars, adam, rows, to - from, rng.nextUint32(), betaEff);
+        const s = trainStep(model, vars, adam, rows, to - from, rng.nextUint32(), betaEff, gatherGroups(train, order, from, to));
+        average?.update(adam.step);
         const w = to - from;
         sumLoss += s.loss * w;
         sumRecon += s.recon * w;
@@ -465,6 +505,8 @@ export async function trainVae(data: TrainVaeData, options: TrainVaeOptions): Pr
         stopReason = 'aborted';
         break;
       }
+      // The epoch is judged, and kept as the best, with the averaged weights.
+      average?.swapIn();
       const stats = latentStatistics(model, train, settings.activeUnitThreshold);
       const val = validation ? evaluateSet(model, validation, config.beta, valSeed) : null;
       const log: EpochLog = {
@@ -491,10 +533,14 @@ export async function trainVae(data: TrainVaeData, options: TrainVaeOptions): Pr
           sinceBest += 1;
         }
       }
-      await options.onEpochEnd?.(log);
+      try {
+        await options.onEpochEnd?.(log, model);
+      } finally {
+        average?.swapOut();
+      }
       if (options.onCheckpoint) {
         await options.onCheckpoint({
-          formatVersion: 1, config, settings, epoch: e + 1, weights: readWeights(model), optimizer: adam.getState(),
+          formatVersion: 1, config, settings, epoch: e + 1, weights: readWeights(model), average: average?.read() ?? null, optimizer: adam.getState(),
           rngState: rng.state(), best, epochsSinceBest: sinceBest, history: history.slice(), data: fingerprints, backend,
         });
       }
@@ -512,13 +558,14 @@ export async function trainVae(data: TrainVaeData, options: TrainVaeOptions): Pr
     if (settings.restoreBestWeights && best !== null && stopReason !== 'aborted') {
       writeWeights(model, best.weights);
       bestEpoch = best.epoch;
-    }
+    } else average?.apply();
     const au = latentStatistics(model, train, settings.activeUnitThreshold).activeUnits;
     return { model, history, bestEpoch, stopReason, backend, settings, activeUnits: au, collapsed: au === 0, sigma: decoderSigmaValue(model) };
   } catch (e) {
     disposeVae(model);
     throw e;
   } finally {
+    average?.dispose();
     adam.dispose();
   }
 }

@@ -9,7 +9,7 @@ import { baselineCommand, inspectCommand, mergeCommand, normalizeCommand, sweepP
 import { simulateCommand } from './commands/simulate.js';
 import { trainCommand } from './commands/train.js';
 import { compareCommand } from './commands/compare.js';
-import { checkReportCommand, demoCommand } from './commands/demo.js';
+import { checkReportCommand, demoCommand, experimentCommand } from './commands/demo.js';
 
 /** Maps an error to the CLI's exit code (see {@link EXIT_CODES}). */
 export function exitCodeFor(error: unknown): number {
@@ -51,7 +51,7 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   installSignalHandlers(output);
   const commands = [
     simulateCommand, networksCommand, validateCommand, sweepPathsCommand, baselineCommand, normalizeCommand, inspectCommand,
-    mergeCommand, trainCommand, compareCommand, checkReportCommand, demoCommand,
+    mergeCommand, trainCommand, compareCommand, checkReportCommand, demoCommand, experimentCommand,
   ].map((make) => make(output));
   const parser = yargs(argv)
     .scriptName('pipeline')

@@ -16,9 +16,10 @@ import {
   type TraceRow,
   type TrainingHistoryRow,
 } from '../plot/index.js';
-import { exampleTraces } from '../tasks/inspect.js';
+import { exampleTraces } from '../dataset/example-traces.js';
 import { takeRows } from '../dataset/labelled-series.js';
-import type { EvalSet, Evaluation, LoadedRun } from './evaluate.js';
+import type { EvalSet } from '../dataset/labelled-series.js';
+import type { Evaluation, LoadedRun } from './evaluate.js';
 
 /** A figure of the report: its files (relative to the report) and what it shows. */
 export interface Figure {
