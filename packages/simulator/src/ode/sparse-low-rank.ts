@@ -1,7 +1,7 @@
 import { NetworkTooLargeError, OptionsError } from '../errors.js';
 import { decomposeLu, solveLu } from './lu.js';
-import { analyse, describePlan, interpretKernels, resolvePivotTolerance } from './sparse-lu.js';
-import type { SparseIterationMatrixSolver, SparseSolverFactory } from './sparse-lu.js';
+import { analyse, countingSolver, describeFactory, describePlan, interpretKernels, resolvePivotTolerance } from './sparse-lu.js';
+import type { SolverCounts, SparseIterationMatrixSolver, SparseSolverFactory } from './sparse-lu.js';
 import { sparseLowRankLength, type SparseLowRankLayout } from './types.js';
 
 /**
@@ -92,8 +92,7 @@ export function createSparseLowRankSolverFactory(layout: SparseLowRankLayout, op
   const kernelsFor = interpretKernels(plan, tol);
   const analysis = describePlan(plan);
   const length = sparseLowRankLength(layout);
-  let totalFactorizations = 0;
-  let totalFallbacks = 0;
+  const totals: SolverCounts = { factorizations: 0, fallbacks: 0 };
 
   const factory = (size: number): SparseIterationMatrixSolver => {
     if (size !== n) throw new OptionsError(`sparse low-rank solver: built for ${n} states, asked for ${size}`);
@@ -106,51 +105,40 @@ export function createSparseLowRankSolverFactory(layout: SparseLowRankLayout, op
     const C = new Float64Array(k * k);
     const pivot = new Int32Array(k);
     const t = new Float64Array(k);
-    let factorizations = 0;
-    let fallbacks = 0;
-    const refuse = (): boolean => {
-      fallbacks++;
-      totalFallbacks++;
-      return false;
-    };
-    const solver: SparseIterationMatrixSolver & { storage: 'sparse-low-rank' } = {
-      kind: 'sparse',
-      storage: 'sparse-low-rank',
-      get factorizations() {
-        return factorizations;
-      },
-      get fallbacks() {
-        return fallbacks;
-      },
-      factor(J, fac) {
-        factorizations++;
-        totalFactorizations++;
-        if (J.length !== length) throw new OptionsError(`sparse low-rank solver: expected ${length} Jacobian values, found ${J.length}`);
-        if (!kernels.factor(J, fac)) return refuse();
-        if (k === 0) return true;
-        // Z = A^-1 U; W is copied so the solves do not depend on J staying untouched.
-        Z.set(J.subarray(nnz, nnz + k * n));
-        W.set(J.subarray(nnz + k * n, nnz + 2 * k * n));
-        for (let q = 0; q < k; q++) kernels.solve(Z.subarray(q * n, (q + 1) * n));
-        let norm = 0;
-        for (let p = 0; p < k; p++) {
-          let row = 0;
-          for (let q = 0; q < k; q++) {
-            let dot = 0;
-            const wp = p * n;
-            const zq = q * n;
-            for (let i = 0; i < n; i++) dot += W[wp + i]! * Z[zq + i]!;
-            const c = (p === q ? 1 : 0) - dot;
-            C[p * k + q] = c;
-            row += Math.abs(c);
-          }
-          norm = Math.max(norm, row);
+    /** Z = A^-1 U and the LU of C = I - W^T Z, after A's; false if C's pivots are too small. */
+    const factorCapacitance = (J: Float64Array): boolean => {
+      // W is copied so the solves do not depend on J staying untouched.
+      Z.set(J.subarray(nnz, nnz + k * n));
+      W.set(J.subarray(nnz + k * n, nnz + 2 * k * n));
+      for (let q = 0; q < k; q++) kernels.solve(Z.subarray(q * n, (q + 1) * n));
+      let norm = 0;
+      for (let p = 0; p < k; p++) {
+        let row = 0;
+        for (let q = 0; q < k; q++) {
+          let dot = 0;
+          const wp = p * n;
+          const zq = q * n;
+          for (let i = 0; i < n; i++) dot += W[wp + i]! * Z[zq + i]!;
+          const c = (p === q ? 1 : 0) - dot;
+          C[p * k + q] = c;
+          row += Math.abs(c);
         }
-        if (!decomposeLu(C, k, pivot)) return refuse();
-        for (let p = 0; p < k; p++) if (!(Math.abs(C[p * k + p]!) > tol * norm)) return refuse();
-        return true;
+        norm = Math.max(norm, row);
+      }
+      if (!decomposeLu(C, k, pivot)) return false;
+      for (let p = 0; p < k; p++) if (!(Math.abs(C[p * k + p]!) > tol * norm)) return false;
+      return true;
+    };
+    return countingSolver(
+      totals,
+      'sparse-low-rank',
+      (J, fac, fellBack) => {
+        if (J.length !== length) throw new OptionsError(`sparse low-rank solver: expected ${length} Jacobian values, found ${J.length}`);
+        if (kernels.factor(J, fac) && (k === 0 || factorCapacitance(J))) return true;
+        fellBack();
+        return false;
       },
-      solve(b) {
+      (b) => {
         kernels.solve(b);
         if (k === 0) return;
         for (let p = 0; p < k; p++) {
@@ -167,13 +155,7 @@ export function createSparseLowRankSolverFactory(layout: SparseLowRankLayout, op
           for (let i = 0; i < n; i++) b[i]! += c * Z[zq + i]!;
         }
       },
-    };
-    return solver;
+    );
   };
-  return Object.defineProperties(factory, {
-    analysis: { value: analysis, enumerable: true },
-    generated: { value: false, enumerable: true },
-    factorizations: { get: () => totalFactorizations, enumerable: true },
-    fallbacks: { get: () => totalFallbacks, enumerable: true },
-  }) as SparseSolverFactory;
+  return describeFactory(factory, analysis, () => false, totals);
 }

@@ -605,10 +605,9 @@ export function createSparseSolverFactory(pattern: Uint8Array, n: number, option
   const interpreted = interpretKernels(plan, tol);
   let generated: KernelFactory | undefined;
   let canGenerate = (options.codegen ?? true) && plan.factorOperations <= MAX_GENERATED_OPERATIONS;
-  let totalFactorizations = 0;
-  let totalFallbacks = 0;
+  const totals: SolverCounts = { factorizations: 0, fallbacks: 0 };
   const tierUp = (): void => {
-    if (!canGenerate || totalFactorizations < after) return;
+    if (!canGenerate || totals.factorizations < after) return;
     canGenerate = false;
     try {
       generated = generateKernels(plan, tol);
@@ -630,19 +629,10 @@ export function createSparseSolverFactory(pattern: Uint8Array, n: number, option
     let onGenerated = generated !== undefined;
     const dense = createDenseSolver(n);
     let useDense = false;
-    let factorizations = 0;
-    let fallbacks = 0;
-    return {
-      kind: 'sparse',
-      get factorizations() {
-        return factorizations;
-      },
-      get fallbacks() {
-        return fallbacks;
-      },
-      factor(J, fac) {
-        factorizations++;
-        totalFactorizations++;
+    return countingSolver(
+      totals,
+      'dense',
+      (J, fac, fellBack) => {
         if (!onGenerated) {
           tierUp();
           if (generated) {
@@ -652,20 +642,70 @@ export function createSparseSolverFactory(pattern: Uint8Array, n: number, option
         }
         useDense = !kernels.factor(J, fac);
         if (!useDense) return true;
-        fallbacks++;
-        totalFallbacks++;
+        fellBack();
         return dense.factor(J, fac);
       },
-      solve(b) {
+      (b) => {
         if (useDense) dense.solve(b);
         else kernels.solve(b);
       },
-    };
+    );
   };
-  return Object.defineProperties(factory, {
+  return describeFactory(factory, analysis, () => generated !== undefined, totals);
+}
+
+/** Factorisations and fallbacks, counted per solver and per factory. */
+export interface SolverCounts {
+  factorizations: number;
+  fallbacks: number;
+}
+
+/**
+ * A {@link SparseIterationMatrixSolver} around a factor and a solve kernel, counting its
+ * factorisations and fallbacks and adding them to its factory's `totals`. The kernel's
+ * `factor` calls `fellBack` when it could not use its own factorisation.
+ */
+export function countingSolver(
+  totals: SolverCounts,
+  storage: 'dense' | 'sparse-low-rank',
+  factor: (J: Float64Array, fac: number, fellBack: () => void) => boolean,
+  solve: (b: Float64Array) => void,
+): SparseIterationMatrixSolver {
+  let factorizations = 0;
+  let fallbacks = 0;
+  const fellBack = (): void => {
+    fallbacks++;
+    totals.fallbacks++;
+  };
+  return {
+    kind: 'sparse',
+    storage,
+    get factorizations() {
+      return factorizations;
+    },
+    get fallbacks() {
+      return fallbacks;
+    },
+    factor(J, fac) {
+      factorizations++;
+      totals.factorizations++;
+      return factor(J, fac, fellBack);
+    },
+    solve,
+  };
+}
+
+/** Adds the {@link SparseSolverFactory} properties to a function that makes solvers. */
+export function describeFactory(
+  make: (n: number) => SparseIterationMatrixSolver,
+  analysis: SparseLuAnalysis,
+  generated: () => boolean,
+  totals: SolverCounts,
+): SparseSolverFactory {
+  return Object.defineProperties(make, {
     analysis: { value: analysis, enumerable: true },
-    generated: { get: () => generated !== undefined, enumerable: true },
-    factorizations: { get: () => totalFactorizations, enumerable: true },
-    fallbacks: { get: () => totalFallbacks, enumerable: true },
+    generated: { get: generated, enumerable: true },
+    factorizations: { get: () => totals.factorizations, enumerable: true },
+    fallbacks: { get: () => totals.fallbacks, enumerable: true },
   }) as SparseSolverFactory;
 }
