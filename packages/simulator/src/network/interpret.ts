@@ -1,3 +1,4 @@
+import { OptionsError } from '../errors.js';
 import type { Derivative, JacobianFunction, SparseLowRankJacobian, SparseLowRankLayout } from '../ode/types.js';
 import { createRateEvaluator, type RateEvaluator, type Structure } from './structure.js';
 
@@ -68,6 +69,7 @@ export function interpret(st: Structure, values: Float64Array): { rhs: Derivativ
     for (let r = 0; r < R; r++) for (let s = sStart[r]!; s < sStart[r + 1]!; s++) dy[sIdx[s]!]! += sCoef[s]! * rate[r]!;
   };
   const jacobian: JacobianFunction = (_t, y, J) => {
+    if (J.length !== n * n) throw new OptionsError(`jacobian: expected an array of n * n = ${n * n} values, found ${J.length}`);
     rates.evaluate(y);
     J.fill(0);
     positions ??= partialPositions(st, (i, j) => i * n + j);
