@@ -6,7 +6,11 @@
  * from generated code to loops (LARGE_NETWORK_MIN_STATES); and that small networks kept their
  * speed and accuracy. See bench/README.md, section "Large networks".
  *
- *   node bench/scaling.js [--quick]       (after `npm run build`; or `node bench/run.js scaling`)
+ *   node bench/scaling.js [--quick] [--baseline DIR]   (after `npm run build`; or `node bench/run.js scaling`)
+ *
+ * `--baseline DIR`: a built checkout of another revision (e.g. `git worktree add /tmp/base main
+ * && cd /tmp/base && npm ci`): its simulator's default runs in turns with this one's on the
+ * small networks, so "small networks kept their speed" is a ratio measured in one run.
  *
  * Each CLI measurement runs `packages/pipeline/bin/pipeline.js` in a process of its own, so its
  * peak memory is its own: wall time is measured here around the process (Node and CLI start-up
@@ -17,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as simulator from '@penvae/simulator';
 import { columnRanges, fmtMs, maxErrorOverRange, summary, table } from './common.js';
 
@@ -148,32 +152,64 @@ function measureCrossover(sizes, repeats) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Small networks: speed and accuracy of the default, and of the same network compiled for size
+// Small networks: speed and accuracy of the default, of the same network compiled for size,
+// and (with --baseline) of the default of another build of the simulator, in turns
 
-function measureSmall(name, repeats) {
-  const net = parseNetwork(readFileSync(new URL(builtinNetworkUrl(name)), 'utf8'), name);
-  const referenceModel = compileNetwork(net);
-  const reference = simulate(referenceModel, { rtol: 1e-12, atol: 1e-16 });
-  const n = referenceModel.size;
+/**
+ * The variants measured on each small network: this build's default and the same network
+ * compiled for size, plus the default of `baseline` (another build's simulator module).
+ */
+function smallVariants(baseline) {
+  const variants = {
+    default: { label: 'default', sim: simulator, options: { sparseCodegenAfter: 0 } },
+    size: { label: 'compiled for size', sim: simulator, options: { jacobianStorage: 'sparse-low-rank' } },
+  };
+  if (baseline) variants.baseline = { label: 'baseline default', sim: baseline, options: { sparseCodegenAfter: 0 } };
+  return variants;
+}
+
+const SMALL_NETWORKS = ['oscillator', 'switch', 'oscillator-montagne2011'];
+
+/**
+ * The small networks in a fresh process (`--small`), one group of variants taking turns: an
+ * integrator that has also run other kinds of models (the chains above, or the other Jacobian
+ * storage) has polymorphic call sites and runs slower, which would not be the variants' own
+ * cost. The default and the baseline share a process; compiled for size gets its own.
+ */
+function measureSmallInChild(group, repeats, baselineDir) {
+  const args = [HERE, '--small', group.join(','), '--repeats', String(repeats), ...(baselineDir ? ['--baseline', baselineDir] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`small networks (${group.join(', ')}) failed: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function measureSmall(name, repeats, variants) {
+  const text = readFileSync(new URL(builtinNetworkUrl(name)), 'utf8');
+  const reference = simulate(compileNetwork(parseNetwork(text, name)), { rtol: 1e-12, atol: 1e-16 });
+  const n = reference.names.length;
   const rows = reference.t.length;
   const range = columnRanges(reference.y, n, rows);
-  const out = { network: name, states: n };
-  for (const storage of ['dense', 'sparse-low-rank']) {
-    // As bench/simulator.js times the default: the model and its solver built once, the sparse
-    // LU's code generated at once, warm-up runs, then the best of `repeats`.
-    const model = compileNetwork(net, { jacobianStorage: storage, sparseCodegenAfter: 0 });
-    const warm = simulate(model);
-    // TurboFan needs a few runs to optimise the generated kernels (the switch: ~4).
-    for (let r = 0; r < 4; r++) simulate(model);
-    const times = [];
-    for (let r = 0; r < repeats; r++) {
+  // As bench/simulator.js times the default: each model and its solver built once (the sparse
+  // LU's code generated at once), warm-up runs (TurboFan needs ~4 for the switch's generated
+  // kernels), then the variants take turns so that each sees the same machine load.
+  const runs = variants.map((v) => {
+    const model = v.sim.compileNetwork(v.sim.parseNetwork(text, name), v.options);
+    const warm = v.sim.simulate(model);
+    for (let r = 0; r < 4; r++) v.sim.simulate(model);
+    return { v, model, warm, times: [] };
+  });
+  for (let r = 0; r < repeats; r++) {
+    for (const run of runs) {
       const t0 = performance.now();
-      simulate(model);
-      times.push(performance.now() - t0);
+      run.v.sim.simulate(run.model);
+      run.times.push(performance.now() - t0);
     }
-    out[storage] = { ...summary(times), steps: warm.stats.steps, maxErrOverRange: maxErrorOverRange(warm.y, reference.y, range, n, rows) };
   }
-  return out;
+  return {
+    network: name,
+    states: n,
+    variants: runs.map(({ v, warm, times }) => ({ label: v.label, ...summary(times), steps: warm.stats.steps, maxErrOverRange: maxErrorOverRange(warm.y, reference.y, range, n, rows) })),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -237,12 +273,14 @@ export async function run(options = {}) {
         fmtMs(r['sparse-low-rank'].freshMs), fmtMs(r['sparse-low-rank'].reusedMs), `${(r.dense.reusedMs / r['sparse-low-rank'].reusedMs).toFixed(2)}x`]),
     ));
 
-    const small = ['oscillator', 'switch', 'oscillator-montagne2011'].map((name) => measureSmall(name, repeats));
-    log('\nSmall networks (default settings, model reused, best of repeats; error: max |y - y_ref| / range, y_ref at rtol 1e-12):');
+    const groups = [['default', ...(options.baselineDir ? ['baseline'] : [])], ['size']];
+    const measured = groups.map((group) => measureSmallInChild(group, repeats, options.baselineDir));
+    const small = SMALL_NETWORKS.map((name, i) => ({ network: name, states: measured[0][i].states, variants: measured.flatMap((m) => m[i].variants) }));
+    const labels = small[0].variants.map((v) => v.label);
+    log(`\nSmall networks: ms per simulation (model reused, best and median of ${repeats}, variants of a process in turns); error: max |y - y_ref| / range, y_ref at rtol 1e-12:`);
     log(table(
-      ['network', 'states', 'default (dense, generated) ms min', 'median', 'error', 'compiled for size ms min', 'median', 'error'],
-      small.map((r) => [r.network, r.states, r.dense.min.toFixed(1), r.dense.median.toFixed(1), r.dense.maxErrOverRange.toExponential(1),
-        r['sparse-low-rank'].min.toFixed(1), r['sparse-low-rank'].median.toFixed(1), r['sparse-low-rank'].maxErrOverRange.toExponential(1)]),
+      ['network', 'states', ...labels.flatMap((label) => [`${label} min`, 'median', 'error'])],
+      small.map((r) => [r.network, r.states, ...r.variants.flatMap((v) => [v.min.toFixed(1), v.median.toFixed(1), v.maxErrOverRange.toExponential(1)])]),
     ));
 
     const result = { quick, tEnd: T_END, largeNetworkMinStates: LARGE_NETWORK_MIN_STATES, startupMs, curve, dense, crossover, small, seconds: (performance.now() - started) / 1000 };
@@ -253,6 +291,13 @@ export async function run(options = {}) {
   }
 }
 
-const libraryAt = process.argv.indexOf('--library');
-if (libraryAt >= 0) simulateFile(process.argv[libraryAt + 1], process.argv[libraryAt + 2]);
-else if (process.argv[1] === HERE) await run({ quick: process.argv.includes('--quick') });
+const argument = (flag) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
+const baselineDir = argument('--baseline') && path.resolve(argument('--baseline'));
+if (argument('--library')) simulateFile(argument('--library'), process.argv[process.argv.indexOf('--library') + 2]);
+else if (argument('--small')) {
+  const baseline = baselineDir ? await import(pathToFileURL(path.join(baselineDir, 'packages/simulator/dist/index.js')).href) : undefined;
+  const all = smallVariants(baseline);
+  const variants = argument('--small').split(',').map((key) => all[key]);
+  const repeats = Number(argument('--repeats') ?? 5);
+  console.log(JSON.stringify(SMALL_NETWORKS.map((name) => measureSmall(name, repeats, variants))));
+} else if (process.argv[1] === HERE) await run({ quick: process.argv.includes('--quick'), baselineDir });
