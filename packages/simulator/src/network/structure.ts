@@ -36,9 +36,10 @@ export function buildStructure(net: ReactionsNetwork): Structure {
   const index = new Map(names.map((name, i) => [name, i]));
   const poolNames = Object.keys(net.pools ?? {});
   const poolIndex = new Map(poolNames.map((name, i) => [name, i]));
-  const lookup = (map: Map<string, number>, name: string, what: string, path: string): number => {
+  // The path is built only for the error: this runs for every species of every reaction.
+  const lookup = (map: Map<string, number>, name: string, what: string, path: () => string): number => {
     const i = map.get(name);
-    if (i === undefined) throw new NetworkValidationError(net.name, [{ path, message: `unknown ${what} "${name}"` }]);
+    if (i === undefined) throw new NetworkValidationError(net.name, [{ path: path(), message: `unknown ${what} "${name}"` }]);
     return i;
   };
   const R = net.reactions.length;
@@ -51,28 +52,41 @@ export function buildStructure(net: ReactionsNetwork): Structure {
   const sCoef: number[] = [];
   const hasKr = new Uint8Array(R);
   const poolOf = new Int32Array(R).fill(-1);
+  // Net change of each species a reaction touches, as parallel lists: reactions name a few
+  // species, so a linear search beats a Map per reaction.
+  const changed: number[] = [];
+  const change: number[] = [];
+  const add = (j: number, c: number): void => {
+    const at = changed.indexOf(j);
+    if (at < 0) {
+      changed.push(j);
+      change.push(c);
+    } else change[at]! += c;
+  };
   net.reactions.forEach((r, i) => {
     rStart[i] = rIdx.length;
     pStart[i] = pIdx.length;
     sStart[i] = sIdx.length;
-    const change = new Map<number, number>();
+    changed.length = 0;
+    change.length = 0;
     for (const s of r.reactants) {
-      const j = lookup(index, s, 'species', `reactions[${i}].reactants`);
+      const j = lookup(index, s, 'species', () => `reactions[${i}].reactants`);
       rIdx.push(j);
-      change.set(j, (change.get(j) ?? 0) - 1);
+      add(j, -1);
     }
     for (const s of r.products) {
-      const j = lookup(index, s, 'species', `reactions[${i}].products`);
+      const j = lookup(index, s, 'species', () => `reactions[${i}].products`);
       pIdx.push(j);
-      change.set(j, (change.get(j) ?? 0) + 1);
+      add(j, 1);
     }
-    for (const [j, c] of [...change].sort((a, b) => a[0] - b[0])) {
-      if (c === 0) continue; // catalysts: N + P -> P + P changes P by +1, N by -1
-      sIdx.push(j);
-      sCoef.push(c);
+    const order = changed.map((_, a) => a).sort((a, b) => changed[a]! - changed[b]!);
+    for (const a of order) {
+      if (change[a] === 0) continue; // catalysts: N + P -> P + P changes P by +1, N by -1
+      sIdx.push(changed[a]!);
+      sCoef.push(change[a]!);
     }
     hasKr[i] = r.kr === undefined ? 0 : 1;
-    if (r.pool !== undefined) poolOf[i] = lookup(poolIndex, r.pool, 'pool', `reactions[${i}].pool`);
+    if (r.pool !== undefined) poolOf[i] = lookup(poolIndex, r.pool, 'pool', () => `reactions[${i}].pool`);
   });
   rStart[R] = rIdx.length;
   pStart[R] = pIdx.length;
@@ -81,7 +95,7 @@ export function buildStructure(net: ReactionsNetwork): Structure {
   const mIdx: number[] = [];
   poolNames.forEach((q, qi) => {
     mStart[qi] = mIdx.length;
-    for (const s of Object.keys(net.pools![q]!)) mIdx.push(lookup(index, s, 'species', `pools.${q}`));
+    for (const s of Object.keys(net.pools![q]!)) mIdx.push(lookup(index, s, 'species', () => `pools.${q}`));
   });
   mStart[poolNames.length] = mIdx.length;
   const signature = JSON.stringify({
