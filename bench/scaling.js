@@ -238,14 +238,16 @@ export async function run(options = {}) {
     log(`CLI start-up (pipeline validate amplifier, best of 3): ${fmtMs(startupMs)}`);
     const curve = sizes.map((n) => {
       const structure = structureOf(n);
-      const validate = runCli(['validate', files.get(n)]);
-      const sim = runCli(['simulate', '--network', files.get(n), '--t-end', String(T_END)]);
+      // Best of 3 (validate) and of 2 (simulate, up to 500 strands): other jobs share the machine.
+      const best = (runs) => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+      const validate = best([0, 1, 2].map(() => runCli(['validate', files.get(n)])));
+      const sim = best(Array.from({ length: n <= 500 ? 2 : 1 }, () => runCli(['simulate', '--network', files.get(n), '--t-end', String(T_END)])));
       const steps = Number(/: (\d+) steps/.exec(sim.stdout)?.[1]);
       const row = { ...structure, validate: { wallMs: validate.wallMs, maxRssMb: validate.maxRssMb }, simulate: { wallMs: sim.wallMs, maxRssMb: sim.maxRssMb, steps } };
       log(`N = ${n}: ${row.states} states, validate ${fmtMs(validate.wallMs)} ${validate.maxRssMb.toFixed(0)} MB, simulate ${fmtMs(sim.wallMs)} ${sim.maxRssMb.toFixed(0)} MB`);
       return row;
     });
-    log('\nScaling curve (CLI, one process per command; wall time includes the start-up above):');
+    log('\nScaling curve (CLI, one process per command, best of 3 for validate and of 2 for simulate up to N = 500; wall time includes the start-up above):');
     log(table(
       ['N strands', 'states', 'compiled as', 'J non-zeros (row-major)', 'S non-zeros + rank', 'L+U of S', 'validate', 'peak MB', 'simulate', 'peak MB', 'steps', 'us per step and state'],
       curve.map((r) => [r.strands, r.states, r.storage === 'dense' ? 'generated' : 'loops', r.rowMajorNonZeros, `${r.sparseNonZeros} + ${r.rank}`, r.luNonZeros,
