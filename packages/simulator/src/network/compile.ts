@@ -17,10 +17,11 @@ export const LARGE_NETWORK_MIN_STATES = 64;
 
 /**
  * Most state variables a network may have (a PEN cascade of ~16 600 strands). Measured on
- * cascades (bench/scaling.js; at this limit: `pipeline validate` 1.8 s and 250 MB, `pipeline
- * simulate --t-end 100` 390 MB and 0.16 s per step on a loaded 2-core machine), a network
- * costs ~2 KB per state variable to validate and ~4 KB to simulate, and a simulation ~1-1.5 us
- * per state and step. The output trajectory is limited separately (`MAX_TRAJECTORY_VALUES`).
+ * cascades (bench/scaling.js, bench/README.md "Large networks"), a network costs 2-3 KB per
+ * state variable to validate and 3-7 KB to simulate, and a simulation 1.4-3 us per state
+ * and step; at this limit `pipeline validate` took 1.8 s and 250 MB, `pipeline simulate
+ * --t-end 100` 51 s and 390 MB on a busy 2-core machine. The output trajectory is limited
+ * separately (`MAX_TRAJECTORY_VALUES`).
  */
 export const MAX_STATE_VARIABLES = 100_000;
 
@@ -266,7 +267,7 @@ export function compileNetwork(network: Network, options: CompileOptions = {}): 
   if (states > MAX_STATE_VARIABLES) {
     throw new NetworkTooLargeError(
       `network "${network.name}" has ${states} state variables; at most ${MAX_STATE_VARIABLES} are supported ` +
-        '(a simulation needs ~4 KB of memory and ~1.5 us per step for each state variable)',
+        '(a simulation needs 3-7 KB of memory and 1.4-3 us per step for each state variable)',
     );
   }
   const { reactions, observables, templates } = toReactions(network);
