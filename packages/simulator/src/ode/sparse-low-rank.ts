@@ -82,13 +82,17 @@ export function createSparseLowRankSolverFactory(layout: SparseLowRankLayout, op
   if (!(typeof maxLu === 'number' && maxLu > 0)) throw new OptionsError(`option maxLuNonZeros: expected a number > 0, found ${String(maxLu)}`);
   const { n, rowStart, col, rank: k } = layout;
   const nnz = col.length;
-  const plan = analyse({ n, rowStart, col, source: Int32Array.from({ length: nnz }, (_, e) => e) });
-  if (plan.col.length > maxLu) {
-    throw new NetworkTooLargeError(
-      `the sparse LU of this ${n}-state system would hold ${plan.col.length} non-zeros (at most ${maxLu}, ` +
-        `${Math.round((8 * maxLu) / 1e6)} MB): its species are too interconnected for this solver`,
-    );
-  }
+  const plan = analyse(
+    { n, rowStart, col, source: Int32Array.from({ length: nnz }, (_, e) => e) },
+    {
+      maxNonZeros: maxLu,
+      error: () =>
+        new NetworkTooLargeError(
+          `the sparse LU of this ${n}-state system would hold more than ${maxLu} non-zeros ` +
+            `(${Math.round((8 * maxLu) / 1e6)} MB per solver): its species are too interconnected for this solver`,
+        ),
+    },
+  );
   const kernelsFor = interpretKernels(plan, tol);
   const analysis = describePlan(plan);
   const length = sparseLowRankLength(layout);

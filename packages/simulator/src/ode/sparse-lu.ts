@@ -227,9 +227,10 @@ class CandidateHeap {
  * candidates in a heap that is only told about the pivots whose counts an elimination changed
  * (the eliminated pivot's row and column neighbours), so the cost follows the non-zeros of
  * L + U rather than n^3. Returns the order and, per original row, every column of L + U
- * (original entries, diagonal and fill).
+ * (original entries, diagonal and fill). Stops with `limit.error` as soon as L + U would hold
+ * more than `limit.maxNonZeros` entries, before the fill takes that memory.
  */
-function markowitzOrder(p: CsrPattern): { order: Int32Array; structure: Set<number>[] } {
+function markowitzOrder(p: CsrPattern, limit?: LuLimit): { order: Int32Array; structure: Set<number>[] } {
   const { n, rowStart, col } = p;
   const rows: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
   const cols: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
@@ -243,6 +244,10 @@ function markowitzOrder(p: CsrPattern): { order: Int32Array; structure: Set<numb
       cols[j]!.add(i);
     }
   }
+  let nonZeros = 0;
+  for (const row of structure) nonZeros += row.size;
+  const maxNonZeros = limit?.maxNonZeros ?? Infinity;
+  if (nonZeros > maxNonZeros) throw limit!.error();
   const stamp = new Int32Array(n);
   const active = new Uint8Array(n).fill(1);
   const heap = new CandidateHeap();
@@ -272,6 +277,7 @@ function markowitzOrder(p: CsrPattern): { order: Int32Array; structure: Set<numb
         rowI.add(j);
         cols[j]!.add(i);
         structure[i]!.add(j);
+        if (++nonZeros > maxNonZeros) throw limit!.error();
       }
     }
     for (const j of rowK) cols[j]!.delete(k);
@@ -296,14 +302,21 @@ function csrOfDense(pattern: Uint8Array, n: number): CsrPattern {
   return { n, rowStart, col: cols, source };
 }
 
+/** A bound on the entries of L + U, and the error to throw beyond it. */
+export interface LuLimit {
+  maxNonZeros: number;
+  error: () => Error;
+}
+
 /**
  * The factorisation plan of a pattern: Markowitz order, L + U in compact row storage and the
  * index lists of the right-looking elimination. Work and memory follow the non-zeros of
  * L + U; nothing n x n is allocated.
+ * @throws what `limit.error` returns, when L + U would exceed `limit.maxNonZeros`
  */
-export function analyse(p: CsrPattern): Plan {
+export function analyse(p: CsrPattern, limit?: LuLimit): Plan {
   const { n } = p;
-  const { order, structure } = markowitzOrder(p);
+  const { order, structure } = markowitzOrder(p, limit);
   const inverse = new Int32Array(n);
   for (let k = 0; k < n; k++) inverse[order[k]!] = k;
   // `scatter[j]` holds the value of column j of the row being processed (-1 elsewhere).
