@@ -90,8 +90,8 @@ export function runSimulate(options: SimulateCommandOptions, output: Output = pr
 }
 
 /**
- * CSV with header `t,<names>` (`t (min)` when a column is itself named `t`: no network name
- * has a space); numbers in shortest round-trip form.
+ * CSV with header `t,<names>` (`t (min)` when a column is itself named `t`: no strand or
+ * species name has a space); numbers in shortest round-trip form.
  */
 export function trajectoryCsv(result: SimulationResult, columns: readonly string[]): string {
   const n = result.names.length;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { randomSystem, randomVector, relativeError, rng, solveDense } from '../../test-support/linear-algebra.js';
 import { NetworkTooLargeError, OptionsError } from '../errors.js';
+import { compileNetwork } from '../network/compile.js';
+import { makeChainNetwork } from '../network/chain.js';
+import { integrateRosenbrock } from './rosenbrock.js';
 import { createSparseLowRankSolverFactory } from './sparse-low-rank.js';
 import { sparseLowRankLength, type SparseLowRankLayout } from './types.js';
 
@@ -121,5 +124,17 @@ describe('createSparseLowRankSolverFactory', () => {
       const solver = createSparseLowRankSolverFactory(ok)(2);
       expect(() => solver.factor(new Float64Array(4), 1)).toThrow(/expected 7 Jacobian values, found 4/);
     });
+  });
+
+  it('is refused by the integrator for a system without a sparse low-rank Jacobian', () => {
+    const model = compileNetwork(makeChainNetwork({ strands: 3 }));
+    const system = { size: model.size, rhs: model.rhs, jacobian: model.jacobian };
+    const linearSolver = createSparseLowRankSolverFactory(model.sparseLowRankJacobian.layout);
+    const grid = Float64Array.from([0, 1]);
+    const call = () => integrateRosenbrock(system, model.y0, grid, new Float64Array(2 * model.size), { linearSolver });
+    expect(call).toThrow(OptionsError);
+    expect(call).toThrow(/does not provide/);
+    // With it, the same integration runs.
+    expect(integrateRosenbrock(model, model.y0, grid, new Float64Array(2 * model.size), { linearSolver }).outcome).toBe('converged');
   });
 });
