@@ -18,7 +18,7 @@ export { gaussianNll, klPerDimTensor, klWeight, sampleLatent, vaeLossTerms, type
 export { Adam, type AdamOptions, type AdamState } from './adam.js';
 export {
   assertTrainableOnBackend, evaluateSet, learningRateScale, resolveTrainSettings, TRAIN_DEFAULTS, trainStep, trainVae,
-  type BatchProgress, type EpochLog, type ResolvedTrainSettings, type StepStats, type StopReason, type TrainingCheckpoint,
+  type BatchProgress, type EpochLog, type EvaluateSetOptions, type ResolvedTrainSettings, type StepStats, type StopReason, type TrainingCheckpoint,
   type TrainVaeData, type TrainVaeOptions, type TrainVaeResult,
 } from './train.js';
 export {
