@@ -133,7 +133,8 @@ describe('pipeline compare', () => {
     expect(Object.keys(m).sort()).toEqual(['evaluations', 'formatVersion', 'interpolations', 'packageVersion', 'runs', 'seed', 'summary', 'warnings']);
     expect(m.evaluations.map((e: { run: string; domain: string }) => `${e.run}/${e.domain}`).sort()).toEqual(['baseline/cross', 'baseline/own', 'sim/cross', 'sim/own']);
     for (const e of m.evaluations) {
-      expect(Object.keys(e).sort()).toEqual(['activeUnits', 'data', 'domain', 'generation', 'klPerDim', 'latent', 'negativeElbo', 'relativeMse', 'rows', 'run']);
+      expect(Object.keys(e).sort()).toEqual(['activeUnits', 'behaviour', 'data', 'decodability', 'domain', 'generation', 'klPerDim', 'latent', 'negativeElbo', 'prior', 'relativeMse', 'rows', 'run', 'unneededUnits']);
+      expect(Object.keys(e.behaviour.vae.overall).sort()).toEqual(['level', 'oscillating', 'preserved', 'rows', 'sameLabel']);
       expect(Object.keys(e.relativeMse).sort()).toEqual(['byBehaviour', 'byFamily', 'pca', 'rows', 'vae']);
       expect(Object.keys(e.negativeElbo).sort()).toEqual(['kl', 'recon', 'total']);
       expect(Object.keys(e.latent).sort()).toEqual(['k', 'knnAccuracy', 'silhouette']);
@@ -142,7 +143,10 @@ describe('pipeline compare', () => {
       expect(Number.isFinite(e.relativeMse.pca)).toBe(true);
       expect(e.klPerDim).toHaveLength(10);
     }
-    expect(m.interpolations.map((i: { run: string; from: string; to: string }) => `${i.run}: ${i.from} -> ${i.to}`).sort()).toEqual(['baseline: sin -> sigmoid', 'sim: oscillator -> switch']);
+    const paths = m.interpolations.map((i: { run: string; from: string; to: string }) => `${i.run}: ${i.from} -> ${i.to}`).sort();
+    expect(paths[0]).toMatch(/^baseline: sin \(oscillating\) -> sigmoid \((settles-high|settles-low|monotone-growth|monotone-decay|transient)\)$/);
+    expect(paths[1]).toMatch(/^sim: oscillator \((oscillating|damped-oscillation)\) -> switch \(\S+\)$/);
+    expect(r.stdout).toMatch(/Of \d+ oscillating inputs, sim's reconstructions keep the peak count and period of \d+ %/);
     for (const i of m.interpolations) expect(Object.keys(i).sort()).toEqual(['from', 'maxStepRatio', 'pathLengthRatio', 'roughness', 'run', 'steps', 'to']);
     const figures = readdirSync(join(report, 'figures')).sort();
     expect(figures).toEqual(
