@@ -200,3 +200,32 @@ describe('learningRateScale', () => {
     expect(learningRateScale(e, E, f)).toBeCloseTo(want, 12);
   });
 });
+
+describe('adaptive gradient clipping', () => {
+  it('reports the gradient norm, clips a step whose norm is far above the running average, and updates the average', () => {
+    const model = createVae(resolveVaeConfig(small));
+    try {
+      const vars = vaeVariables(model);
+      const rows = train.x.slice(0, 16 * L);
+      const adam = new Adam(vars, { learningRate: 1e-3 });
+      const clip = { factor: 2, average: 1e-6 };
+      const before = readWeights(model);
+      const s = trainStep(model, vars, adam, rows, 16, 1, 1, undefined, clip);
+      expect(s.gradientNorm).toBeGreaterThan(1e-3);
+      // Clipped to 2e-6: the running average moves by (1 - 0.99) of the clipped norm only.
+      expect(clip.average).toBeCloseTo(0.99 * 1e-6 + 0.01 * 2e-6, 12);
+      // Adam's first step is lr * sign-like whatever the scale: weights still move.
+      expect(readWeights(model)).not.toEqual(before);
+      const free = { factor: 2, average: 0 };
+      const s2 = trainStep(model, vars, adam, rows, 16, 2, 1, undefined, free);
+      expect(free.average).toBeCloseTo(s2.gradientNorm, 3);
+      adam.dispose();
+    } finally {
+      disposeVae(model);
+    }
+  });
+
+  it('refuses a clip factor in (0, 1]', async () => {
+    await expect(trainVae({ train }, { ...quick, gradientClip: 0.5 })).rejects.toThrow(/options.gradientClip/);
+  });
+});

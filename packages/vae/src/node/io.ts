@@ -448,6 +448,7 @@ export async function loadCheckpoint(dir: string): Promise<TrainingCheckpoint> {
       epoch: json['epoch'] as number,
       weights: t.weights.map(take),
       average: t.average ? t.average.map(take) : null,
+      gradientNorm: typeof json['gradientNorm'] === 'number' ? json['gradientNorm'] : 0,
       optimizer: { step: json['optimizerStep'] as number, m: t.m.map(take), v: t.v.map(take) },
       rngState: json['rngState'] as TrainingCheckpoint['rngState'],
       best: best === null ? null : { epoch: best.epoch, valLoss: best.valLoss, weights: t.bestWeights!.map(take) },
