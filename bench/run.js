@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const quick = process.argv.includes('--quick');
-const ALL = ['simulator', 'scaling', 'sweep', 'vae-train'];
+const ALL = ['simulator', 'scaling', 'sweep', 'vae-train', 'vae-conv'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const benches = chosen.length ? chosen : ALL;
 for (const b of benches) if (!ALL.includes(b)) throw new Error(`unknown benchmark "${b}" (known: ${ALL.join(', ')})`);
