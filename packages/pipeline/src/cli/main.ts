@@ -9,7 +9,7 @@ import { baselineCommand, inspectCommand, mergeCommand, normalizeCommand, sweepP
 import { simulateCommand } from './commands/simulate.js';
 import { trainCommand } from './commands/train.js';
 import { compareCommand } from './commands/compare.js';
-import { checkReportCommand, demoCommand } from './commands/demo.js';
+import { checkReportCommand, demoCommand, experimentCommand } from './commands/demo.js';
 import { slurmCommand, slurmResubmitCommand, slurmStatusCommand } from './commands/slurm.js';
 
 /** Maps an error to the CLI's exit code (see {@link EXIT_CODES}). */
@@ -52,7 +52,7 @@ export async function main(argv: string[], output: Output = processOutput): Prom
   installSignalHandlers(output);
   const commands = [
     simulateCommand, networksCommand, validateCommand, sweepPathsCommand, baselineCommand, normalizeCommand, inspectCommand,
-    mergeCommand, trainCommand, compareCommand, checkReportCommand, demoCommand, slurmCommand, slurmStatusCommand, slurmResubmitCommand,
+    mergeCommand, trainCommand, compareCommand, checkReportCommand, demoCommand, experimentCommand, slurmCommand, slurmStatusCommand, slurmResubmitCommand,
   ].map((make) => make(output));
   const parser = yargs(argv)
     .scriptName('pipeline')

@@ -1,13 +1,14 @@
 import type { Argv } from 'yargs';
-import { SOLVERS } from '@penvae/simulator';
+import { DEFAULT_SOLVER, SOLVER_DEFINITIONS, SOLVERS } from '@penvae/simulator';
 import { InputError } from '../errors.js';
 
-/** Reusable option group: solver choice and tolerances. */
+/** Reusable option group: solver choice and tolerances (choices and defaults from the simulator's solver registry). */
 export function withSolver<T>(y: Argv<T>) {
+  const each = (f: (d: (typeof SOLVER_DEFINITIONS)[number]) => string) => SOLVER_DEFINITIONS.map(f).join('; ');
   return y
-    .option('solver', { choices: SOLVERS, default: 'rosenbrock' as const, describe: 'integrator: stiff Rosenbrock (RODAS5P) or odex (GBS)' })
-    .option('rtol', { type: 'number', describe: 'relative tolerance (default: rosenbrock 1e-7, odex 1e-9)' })
-    .option('atol', { type: 'number', describe: 'absolute tolerance, nM (default: rosenbrock 1e-14, odex 1e-13)' });
+    .option('solver', { choices: SOLVERS, default: DEFAULT_SOLVER, describe: `integrator: ${each((d) => `${d.name}: ${d.description}`)}` })
+    .option('rtol', { type: 'number', describe: `relative tolerance (default: ${each((d) => `${d.name} ${d.rtol}`)})` })
+    .option('atol', { type: 'number', describe: `absolute tolerance, nM (default: ${each((d) => `${d.name} ${d.atol}`)})` });
 }
 
 /** Reusable option group: the output time grid. */

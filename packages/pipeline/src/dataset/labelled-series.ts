@@ -32,6 +32,9 @@ export interface SeriesWithLabels {
   family: string[];
   behaviour: string[];
   network: string[];
+  /** Period and peak-to-trough amplitude of the raw series in the window (minutes, nM), null unless it oscillates. */
+  period: (number | null)[];
+  amplitude: (number | null)[];
 }
 
 /** Normalised series of one or more datasets, with their labels and where each row came from. */
@@ -77,6 +80,8 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
   const family: string[] = [];
   const behaviour: string[] = [];
   const network: string[] = [];
+  const period: (number | null)[] = [];
+  const amplitude: (number | null)[] = [];
   const refs: [number, number][] = [];
   const chunks: Float32Array[] = [];
   const datasets: DatasetRecord[] = [];
@@ -88,6 +93,9 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
     const fam = table.getChild('family')!;
     const net = table.getChild('network')!;
     const beh = table.getChild('behaviour');
+    const per = table.getChild('period');
+    const amp = table.getChild('amplitude');
+    const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
     let used = 0;
     for (let i = 0; i < table.numRows; i++) {
       if (outcome.get(i) !== 'converged' || !series.isValid(i)) continue;
@@ -95,6 +103,8 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
       family.push(String(fam.get(i)));
       network.push(String(net.get(i)));
       behaviour.push(String(beh?.get(i) ?? 'unlabelled'));
+      period.push(num(per?.get(i)));
+      amplitude.push(num(amp?.get(i)));
       refs.push([di, Number(ids.get(i))]);
       used++;
     }
@@ -117,7 +127,43 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i]!)) throw new InputError(`${tables[refs[Math.floor(i / length)]![0]]!.path}: sample ${refs[Math.floor(i / length)]![1]} has a non-finite value in its series`);
   }
-  return { x, n, length, family, behaviour, network, refs, datasets, tables };
+  return { x, n, length, family, behaviour, network, period, amplitude, refs, datasets, tables };
+}
+
+/** The rows of a labelled set picked by index. */
+export function subset(data: LabelledSeries, idx: ArrayLike<number>): SeriesWithLabels & { refs: [number, number][] } {
+  const pick = <T>(a: T[]) => Array.from(idx, (i) => a[i]!);
+  return {
+    x: takeRows(data.x, data.length, idx), n: idx.length, length: data.length,
+    family: pick(data.family), behaviour: pick(data.behaviour), network: pick(data.network),
+    period: pick(data.period), amplitude: pick(data.amplitude), refs: pick(data.refs),
+  };
+}
+
+/** A set of labelled series to evaluate a model on, with the time axis of each row. */
+export interface EvalSet extends SeriesWithLabels {
+  /** Short name used in tables, e.g. `sim test` or `osc.arrow`. */
+  name: string;
+  /** Which run's test split it is (undefined for an extra dataset). */
+  fromRun?: string;
+  /** Time points of each row's series (its dataset's normalisation window, resampled). */
+  times: number[][];
+}
+
+/** Time points of a dataset's normalised series: its window, resampled to L points. */
+export function seriesTimes(data: LabelledSeries, datasetIndex: number): number[] {
+  const [t0, t1] = data.tables[datasetIndex]!.meta.normalization.window;
+  const L = data.length;
+  return Array.from({ length: L }, (_, j) => t0 + ((t1 - t0) * j) / (L - 1));
+}
+
+/** The rows `idx` of a labelled set as an {@link EvalSet}. */
+export function evalSetOf(data: LabelledSeries, idx: ArrayLike<number>, name: string, fromRun?: string): EvalSet {
+  const s = subset(data, idx);
+  const perDataset = data.tables.map((_, d) => seriesTimes(data, d));
+  const times = s.refs.map(([d]) => perDataset[d]!);
+  const { refs: _refs, ...rest } = s;
+  return { name, ...(fromRun ? { fromRun } : {}), ...rest, times };
 }
 
 /** A seeded train / validation / test split, as row indices into a {@link LabelledSeries}. */

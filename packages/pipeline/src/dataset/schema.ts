@@ -56,6 +56,12 @@ export interface NormalizationSpec {
   strand: string;
   /** [start, end] of the window, in the raw grid's time units. */
   window: [number, number];
+  /**
+   * How the window was chosen when it was not given: the rule and the evidence (see
+   * `chooseWindow`), e.g. "auto: 9 of 16 pilot samples oscillate; the first 25 % of the grid
+   * (start-up transient) is left out". Absent for a window given by the user.
+   */
+  windowRule?: string;
   /** Resampled length L. */
   length: number;
   /** minmax / zscore per series, or global (min-max over all converged rows). */

@@ -6,9 +6,10 @@ import { processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { readDataset } from '../dataset/arrow.js';
 import { summarize, writeDocuments, type ComparisonMetrics } from '../report/document.js';
-import { evaluate, loadExtraSet, loadRun, type EvalSet, type Evaluation, type LoadedRun } from '../report/evaluate.js';
+import type { EvalSet } from '../dataset/labelled-series.js';
+import { evaluate, loadExtraSet, loadRun, type Evaluation, type LoadedRun } from '../report/evaluate.js';
 import { renderFigures } from '../report/figures.js';
-import { exampleTraces } from './inspect.js';
+import { exampleTraces } from '../dataset/example-traces.js';
 
 /** Options of {@link runCompare} (`pipeline compare`). */
 export interface CompareCommandOptions {

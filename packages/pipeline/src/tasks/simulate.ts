@@ -89,11 +89,14 @@ export function runSimulate(options: SimulateCommandOptions, output: Output = pr
   return { result, summary, written: options.out };
 }
 
-/** CSV with header `t,<names>`; numbers in shortest round-trip form. */
+/**
+ * CSV with header `t,<names>` (`t (min)` when a column is itself named `t`: no strand or
+ * species name has a space); numbers in shortest round-trip form.
+ */
 export function trajectoryCsv(result: SimulationResult, columns: readonly string[]): string {
   const n = result.names.length;
   const idx = columns.map((c) => result.names.indexOf(c));
-  const lines = [['t', ...columns].join(',')];
+  const lines = [[columns.includes('t') ? 't (min)' : 't', ...columns].join(',')];
   for (let k = 0; k < result.t.length; k++) {
     const row = [String(result.t[k])];
     for (const i of idx) row.push(String(result.y[k * n + i]!));

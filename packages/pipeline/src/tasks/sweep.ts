@@ -9,7 +9,7 @@ import { DatasetWriter, type DatasetMetadata } from '../dataset/arrow.js';
 import { resolveNormalization, type NormalizeOptions } from '../dataset/normalize.js';
 import { defaultWorkers, runSweepRows } from '../dataset/pool.js';
 import { Progress } from '../dataset/progress.js';
-import type { SweepJob } from '../dataset/run-sample.js';
+import { createSampleRunner, type SweepJob } from '../dataset/run-sample.js';
 import type { DatasetLayout, TimeGridSpec } from '../dataset/schema.js';
 import { parseShard, parseSweepFile, parseVary, prepareSweep, shardRange, type Design, type SweepSpec } from '../dataset/sweep-spec.js';
 import { runNormalize } from './normalize.js';
@@ -70,6 +70,22 @@ function buildSweepSpec(options: SweepCommandOptions): SweepSpec {
   return spec;
 }
 
+/** Samples simulated up front to choose the normalisation window (see `chooseWindow`). */
+export const PILOT_SAMPLES = 32;
+
+/** Raw series of `strand` of the converged samples among the sweep's first {@link PILOT_SAMPLES}. */
+function pilotSeries(job: SweepJob, strand: string): Float32Array[] {
+  const run = createSampleRunner(job);
+  const index = job.observables.indexOf(strand);
+  const out: Float32Array[] = [];
+  for (let i = 0; i < Math.min(PILOT_SAMPLES, job.sweep.samples); i++) {
+    const row = run(i);
+    const raw = row.raw[index];
+    if (row.outcome === 'converged' && raw) out.push(raw);
+  }
+  return out;
+}
+
 /**
  * Runs a parameter sweep of one network on every core and streams the results into an Arrow
  * dataset (see dataset/schema.ts). Every sample is a row: failed simulations keep their outcome
@@ -93,19 +109,17 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
   if (grid.points > 200_000) throw new InputError(`--step ${step}: ${grid.points} points per series is too many for a dataset (at most 200000; use a larger --step)`);
   const model = compileNetwork(network);
   const observables = [...model.observables];
-  const normalization = resolveNormalization(options, observables, grid);
   const solverName = options.solver ?? 'rosenbrock';
   const tolerances = DEFAULT_TOLERANCES[solverName];
   if (!tolerances) throw new InputError(`--solver ${solverName}: expected rosenbrock or odex`);
-  const job: SweepJob = {
-    networkText: loaded.text,
-    networkSource: loaded.source,
-    sweep: prepared.spec,
-    grid,
-    solver: { name: solverName, rtol: options.rtol ?? tolerances.rtol, atol: options.atol ?? tolerances.atol, maxSteps: options.maxSteps ?? 200_000 },
-    observables,
-    normalization,
-  };
+  const solver = { name: solverName, rtol: options.rtol ?? tolerances.rtol, atol: options.atol ?? tolerances.atol, maxSteps: options.maxSteps ?? 200_000 };
+  const { window: _window, ...rest } = options;
+  const provisional = resolveNormalization(rest, observables, grid);
+  const job: SweepJob = { networkText: loaded.text, networkSource: loaded.source, sweep: prepared.spec, grid, solver, observables, normalization: provisional };
+  // The window defaults to `auto`, chosen from a pilot: the sweep's own first samples, run here.
+  // They are the same for every shard, so shards still merge into the one-run file.
+  job.normalization = resolveNormalization({ ...options, window: options.window ?? 'auto' }, observables, grid, (strand) => pilotSeries(job, strand));
+  const { normalization } = job;
   const layout: DatasetLayout = { parameters: prepared.spec.vary.map((v) => v.path), observables, rawLength: grid.points, seriesLength: normalization.length };
   const meta: DatasetMetadata = {
     kind: 'simulation',

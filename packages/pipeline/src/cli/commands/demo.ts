@@ -12,7 +12,7 @@ export function demoCommand(output: Output): CommandModule {
       y
         .option('name', { type: 'string', default: 'demo', describe: 'folder under datasets/, runs/ and reports/' })
         .option('scale', { type: 'number', default: 1, describe: 'multiply every sample count (e.g. 0.1 for a quick smoke run)' })
-        .option('epochs', { type: 'number', default: 300, describe: 'training epochs of both VAEs (early stopping may end sooner)' })
+        .option('epochs', { type: 'number', describe: 'maximum training epochs of both VAEs (default: auto, a step budget sized to the data)' })
         .option('workers', { type: 'number', describe: 'worker threads of the sweeps (default: one per core)' })
         .option('browser-check', { type: 'boolean', default: true, describe: 'open the report in headless Chromium when installed' }),
     handler: async (argv) => {
@@ -20,7 +20,33 @@ export function demoCommand(output: Output): CommandModule {
       const { runDemo } = await import('../../tasks/demo.js');
       await runDemo(
         {
-          ...defined({ name: a.name as string | undefined, scale: a.scale as number | undefined, epochs: a.epochs as number | undefined, workers: a.workers as number | undefined }),
+          ...defined({ name: a.name as string | undefined, samplesScale: a.scale as number | undefined, epochs: a.epochs as number | undefined, workers: a.workers as number | undefined }),
+          browserCheck: Boolean(a.browserCheck),
+        },
+        output,
+      );
+    },
+  };
+}
+
+/** `pipeline experiment`: the full-size study (5 200 traces of four networks). */
+export function experimentCommand(output: Output): CommandModule {
+  return {
+    command: 'experiment',
+    describe: 'the full-size study: sweeps of the oscillator, switch, amplifier and predator-prey (5 200 traces), one VAE with default options, its report (about 30 minutes on 2 cores)',
+    builder: (y: Argv) =>
+      y
+        .option('name', { type: 'string', default: 'experiment', describe: 'folder under datasets/, runs/ and reports/' })
+        .option('scale', { type: 'number', default: 1, describe: 'multiply every sample count' })
+        .option('epochs', { type: 'number', describe: 'maximum training epochs (default: auto)' })
+        .option('workers', { type: 'number', describe: 'worker threads of the sweeps (default: one per core)' })
+        .option('browser-check', { type: 'boolean', default: true, describe: 'open the report in headless Chromium when installed' }),
+    handler: async (argv) => {
+      const a = argv as Record<string, unknown>;
+      const { runExperiment } = await import('../../tasks/demo.js');
+      await runExperiment(
+        {
+          ...defined({ name: a.name as string | undefined, samplesScale: a.scale as number | undefined, epochs: a.epochs as number | undefined, workers: a.workers as number | undefined }),
           browserCheck: Boolean(a.browserCheck),
         },
         output,

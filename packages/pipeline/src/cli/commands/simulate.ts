@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import type { SolverName } from '@penvae/simulator';
 import type { Output } from '../../io/output.js';
 import { DESIGNS, type Design } from '../../dataset/sweep-spec.js';
 import { defined, parseWindow, withNormalization, withSeed, withSolver, withTimeGrid } from '../options.js';
@@ -29,7 +30,7 @@ export function simulateCommand(output: Output): CommandModule {
       const common = defined({
         tEnd: a.tEnd as number | undefined,
         step: a.step as number | undefined,
-        solver: a.solver as 'rosenbrock' | 'odex' | undefined,
+        solver: a.solver as SolverName | undefined,
         rtol: a.rtol as number | undefined,
         atol: a.atol as number | undefined,
       });

@@ -22,26 +22,33 @@ export function trainCommand(output: Output): CommandModule {
         .option('data', { type: 'string', array: true, demandOption: true, describe: 'dataset(s) (.arrow) to learn from (repeatable)' })
         .option('out', { type: 'string', demandOption: true, describe: 'run directory (e.g. runs/osc)' })
         .option('latent', { type: 'number', default: 10, describe: 'latent dimension' })
-        .option('epochs', { type: 'number', default: 200, describe: 'maximum epochs (early stopping may end sooner)' })
+        .option('epochs', { type: 'string', default: 'auto', describe: 'maximum epochs, or auto: a budget of optimiser steps sized to the data (early stopping may end sooner)' })
         .option('batch', { type: 'number', default: 64, describe: 'batch size' })
         .option('backend', { choices: ['auto', 'tensorflow', 'wasm', 'cpu'] as const, default: 'auto' as const, describe: 'TensorFlow.js backend (auto: tfjs-node, else wasm, else cpu)' })
-        .option('encoder', { choices: ['dense', 'conv'] as const, default: 'dense' as const, describe: 'encoder type (conv trains on tensorflow and cpu, not wasm)' })
-        .option('hidden', { type: 'string', describe: 'hidden layer sizes, e.g. 256,128 (decoder mirrors)' })
+        .option('architecture', { choices: ['dense', 'conv'] as const, default: 'conv' as const, describe: 'encoder and decoder: Conv1D stacks (conv) or MLPs (dense)' })
+        .option('linear-path', { choices: ['pca', 'none'] as const, default: 'pca' as const, describe: 'start from probabilistic PCA with a frozen linear path beside the networks (pca), or networks only' })
+        .option('hidden', { type: 'string', describe: 'hidden dense layer sizes, e.g. 256,128 (decoder mirrors)' })
+        .option('filters', { type: 'string', describe: 'Conv1D filters per layer for --architecture conv, e.g. 16,32,64' })
         .option('beta', { type: 'number', describe: 'KL weight (default 1)' })
         .option('warmup', { type: 'number', describe: 'KL warm-up epochs (default 10)' })
         .option('free-bits', { type: 'number', describe: 'free bits per latent dimension, nats (default 0)' })
-        .option('sigma', { type: 'string', describe: 'decoder noise sigma in normalised units, or "learned" (default)' })
+        .option('sigma', { type: 'string', describe: 'decoder noise sigma in normalised units, "learned" (default; one per family when several are trained together) or "per-series"' })
         .option('learning-rate', { type: 'number', describe: 'Adam step size (default 0.002, cosine-decayed)' })
         .option('patience', { type: 'number', describe: 'early-stopping patience in epochs (default 50)' })
         .option('split', { type: 'string', default: '0.8,0.1,0.1', describe: 'train,validation,test fractions' })
         .option('resume', { type: 'boolean', default: false, describe: 'continue an interrupted run from its last checkpoint' })
-        .example('$0 train --data datasets/osc.arrow --data datasets/switch.arrow --out runs/sim --latent 10 --epochs 200 --batch 64 --seed 1', ''),
+        .example('$0 train --data datasets/osc.arrow --data datasets/switch.arrow --out runs/sim --latent 10 --seed 1', ''),
     handler: async (argv) => {
       const a = argv as Record<string, unknown>;
-      let sigma: number | 'learned' | undefined;
+      let sigma: number | 'learned' | 'per-series' | undefined;
       if (a.sigma !== undefined) {
-        sigma = a.sigma === 'learned' ? 'learned' : Number(a.sigma);
-        if (sigma !== 'learned' && !(sigma > 0)) throw new InputError(`--sigma ${String(a.sigma)}: expected a number > 0 or "learned"`);
+        sigma = a.sigma === 'learned' || a.sigma === 'per-series' ? a.sigma : Number(a.sigma);
+        if (typeof sigma === 'number' && !(sigma > 0)) throw new InputError(`--sigma ${String(a.sigma)}: expected a number > 0, "learned" or "per-series"`);
+      }
+      let epochs: number | 'auto' | undefined;
+      if (a.epochs !== undefined) {
+        epochs = a.epochs === 'auto' ? 'auto' : Number(a.epochs);
+        if (epochs !== 'auto' && !(Number.isInteger(epochs) && epochs >= 1)) throw new InputError(`--epochs ${String(a.epochs)}: expected a positive integer or "auto"`);
       }
       const { runTrain } = await import('../../tasks/train.js');
       await runTrain(
@@ -52,12 +59,14 @@ export function trainCommand(output: Output): CommandModule {
           split: parseList(a.split as string, 'split', 3) as [number, number, number],
           ...defined({
             latent: a.latent as number | undefined,
-            epochs: a.epochs as number | undefined,
+            epochs,
             batch: a.batch as number | undefined,
             seed: a.seed as number | undefined,
             backend: a.backend as 'auto' | 'tensorflow' | 'wasm' | 'cpu' | undefined,
-            encoder: a.encoder as 'dense' | 'conv' | undefined,
+            architecture: a.architecture as 'dense' | 'conv' | undefined,
+            linearPath: a.linearPath as 'pca' | 'none' | undefined,
             hidden: parseList(a.hidden as string | undefined, 'hidden'),
+            filters: parseList(a.filters as string | undefined, 'filters'),
             beta: a.beta as number | undefined,
             warmup: a.warmup as number | undefined,
             freeBits: a.freeBits as number | undefined,
