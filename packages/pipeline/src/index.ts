@@ -16,6 +16,18 @@ export { runNormalize, type NormalizeCommandOptions } from './tasks/normalize.js
 export { runInspect, type InspectResult } from './tasks/inspect.js';
 export { exampleTraces } from './dataset/example-traces.js';
 export { runMerge, type MergeCommandOptions, type MergeCommandResult } from './tasks/merge.js';
+export {
+  runSlurm,
+  runSlurmStatus,
+  runSlurmResubmit,
+  type SlurmCommandOptions,
+  type SlurmCommandResult,
+  type SlurmFolderOptions,
+  type SlurmResubmitOptions,
+  type SlurmResubmitResult,
+  type SlurmStatusResult,
+  type ShardStatus,
+} from './tasks/slurm.js';
 export { runTrain, trainingBudget, TRAIN_BUDGET, TRAIN_COMMAND_DEFAULTS, type TrainCommandOptions } from './tasks/train.js';
 export { RUN_FORMAT_VERSION, type RunRecord, type RunTrainingOptions } from './run/record.js';
 export type { ModelTestReport, ReconstructionReport } from './run/evaluation.js';

@@ -74,6 +74,8 @@ describe('pipeline slurm: the scripts', () => {
     expect(script).toContain('#SBATCH --cpus-per-task=4');
     expect(script).toContain('train \\\n  --data datasets/big.slurm/shards \\\n  --out runs/big');
     expect(result.commands).toEqual([`train_id=$(sbatch --parsable --dependency=afterok:123 ${dir}/train.sbatch)`]);
+    const study = await runSlurm({ command: ['experiment', '--workers', '8'], dir: join(root, 'experiment.slurm'), check: false }, captureOutput());
+    expect(readFileSync(join(study.dir, 'experiment.sbatch'), 'utf8')).toContain('#SBATCH --cpus-per-task=8');
   });
 
   it.each([

@@ -161,7 +161,7 @@ function checkSweep(argv: readonly string[]): number | undefined {
 }
 
 /**
- * CPUs per task and `--workers` of a sweep, made to agree: the sweep would otherwise start one
+ * CPUs per task and `--workers` of a command, made to agree: a sweep would otherwise start one
  * worker per core of the node, not of its allocation.
  * @throws InputError when --cpus-per-task and the command's --workers disagree
  */
@@ -248,8 +248,10 @@ export async function runSlurm(options: SlurmCommandOptions, output: Output = pr
   if (options.shards !== undefined) {
     planned = planSweep(options, dir, resolve(outText!));
   } else {
-    const { cpus, workers } = sweep ? sweepWorkers(options) : { cpus: options.cpusPerTask ?? 1, workers: undefined };
-    const command = workers === undefined ? [...argv] : withOptions(argv, { workers: String(workers) });
+    // Commands with --workers (simulate, experiment, demo) get as many CPUs; a sweep is also
+    // given --workers when only --cpus-per-task is.
+    const { cpus, workers } = sweepWorkers(options);
+    const command = sweep ? withOptions(argv, { workers: String(workers) }) : [...argv];
     planned = { jobs: [{ name: label(argv[0]!), description: `penvae: \`pipeline ${argv[0]}\` as one job.`, command, resources: resourcesFrom(options, cpus) }] };
   }
   const plan: SubmissionPlan = { format: 1, context, jobs: planned.jobs, afterJobIds: [...(options.after ?? [])], ...(planned.shards ? { shards: planned.shards } : {}) };
