@@ -151,7 +151,7 @@ function checkSweep(argv: readonly string[]): number | undefined {
     const args = withOptions(argv, { shard: `1/${samples}`, workers: '0', progress: 'false', out: join(scratch, 'check.arrow') });
     const r = spawnSync(process.execPath, [PIPELINE_BIN, ...args], { encoding: 'utf8' });
     if (r.status !== 0) {
-      const why = (r.stderr || r.stdout || String(r.error)).split('\n').filter(Boolean).join('\n  ');
+      const why = (r.stderr || r.stdout || String(r.error)).split('\n').filter(Boolean).map((l) => l.replace(/^pipeline: /, '')).join('\n  ');
       throw new InputError(`the command fails on this machine, so it would fail on every node (first sample, run here; --no-check skips this):\n  ${why}`);
     }
     return (performance.now() - began) / 1000;
