@@ -42,7 +42,9 @@ export const DEMO_PLAN: StudyPlan = {
     { network: 'amplifier', samples: 300, seed: 3, tEnd: 60, step: 0.5, vary: AMPLIFIER_VARY },
   ],
   baselineSamples: 2000,
-  train: { seed: 1 },
+  // A fixed budget (about 12 000 steps each) keeps `npm start` within a few minutes on 2 cores;
+  // `pipeline train` alone sizes its budget to the data (--epochs auto).
+  train: { seed: 1, epochs: 500, architecture: 'dense' },
 };
 
 /**
