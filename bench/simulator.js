@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as simulator from '@penvae/simulator';
-import { columnRanges, maxErrorOverRange } from './common.js';
+import { columnRanges, maxErrorOverRange, table } from './common.js';
 
 const {
   builtinNetworkUrl, compileNetwork, integrateOdex, integrateRosenbrock, makeTimeGrid, validateNetwork, BUILTIN_NETWORKS,
@@ -50,12 +50,6 @@ const fmtTol = (x) => x.toExponential().replace(/\.0+e/, 'e');
 const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
 const fmtE = (x) => (x === undefined || x === null ? '-' : Number.isFinite(x) ? x.toExponential(1) : String(x));
 const fmtX = (x) => (x === undefined || x === null || !Number.isFinite(x) ? '-' : x >= 100 ? `${x.toFixed(0)}x` : `${x.toFixed(x >= 10 ? 1 : 2)}x`);
-
-function table(header, rows) {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells) => `| ${cells.map((cell, c) => String(cell).padEnd(widths[c])).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
 
 // ---------------------------------------------------------------------------------------------
 // The DACCAD trace: the reference's cross-check

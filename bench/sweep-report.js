@@ -8,14 +8,36 @@
  * - RSS and the main isolate's heap / external / ArrayBuffer bytes, sampled every 100 ms;
  * - per-thread CPU (Linux, /proc/self/task, 10 ms ticks) sampled every 100 ms: the main thread,
  *   and every other thread (the sweep workers, V8's background compiler/GC threads, libuv);
+ * - with PENVAE_BENCH_DISK_MBPS=r, the dataset is written as if to a disk of r MB/s (below);
  * - with PENVAE_SWEEP_TIMELINE=1, the row timeline: stderr is presented as a terminal, so the
  *   CLI's progress redraws every 100 ms with the rows delivered so far; those redraws are
  *   swallowed and kept as [ms since process start, rows, bytes of the dataset's temporary file
  *   on disk]. The CLI must then run without
  *   --no-progress. Other stderr lines (the final "wrote ..." line) pass through.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import fs, { existsSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+
+/*
+ * With PENVAE_BENCH_DISK_MBPS=r, a disk that takes r MB/s: every asynchronous fs.write (the
+ * dataset writer's) completes only when a device of that speed would have finished it. The
+ * writer must then slow the sweep down instead of holding rows in memory.
+ */
+if (process.env.PENVAE_BENCH_DISK_MBPS) {
+  const bytesPerMs = (Number(process.env.PENVAE_BENCH_DISK_MBPS) * 1e6) / 1000;
+  const write = fs.write;
+  let busyUntil = 0;
+  fs.write = (fd, buffer, ...rest) => {
+    const callback = rest.pop();
+    write(fd, buffer, ...rest, (error, written, ...more) => {
+      const now = performance.now();
+      busyUntil = Math.max(now, busyUntil) + (written ?? 0) / bytesPerMs;
+      setTimeout(() => callback(error, written, ...more), busyUntil - now);
+    });
+  };
+  syncBuiltinESMExports();
+}
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 const hasProc = existsSync('/proc/self/task');

@@ -4,7 +4,7 @@
  * (and why it does not double), peak memory of long sweeps, and the per-simulation cost of our
  * solver against scipy's LSODA on samples of the same sweep. See bench/README.md, "Sweeps".
  *
- *   node bench/sweep.js [--quick]     (after `npx tsc -b`; ~4 min, --quick ~1 min)
+ *   node bench/sweep.js [--quick] [--memory]   (after `npx tsc -b`; ~7 min, --quick ~1 min; --memory: part 2 alone, ~4 min)
  *
  * Prints tables and, last, one JSON line; `run()` returns the same JSON-serialisable result.
  * The CLI runs as a child process exactly as `npx pipeline` would, with bench/sweep-report.js
@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { columnRanges, maxErrorOverRange } from './common.js';
+import { columnRanges, maxErrorOverRange, table } from './common.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -39,7 +39,7 @@ const OSC = {
 const AMP = {
   network: 'amplifier',
   vary: ['templates[a->a].concentration=20:80:log', 'strands[a].K=30:150:log'],
-  tEnd: 300,
+  tEnd: 60,
   step: 1,
 };
 const REFERENCE = { rtol: 1e-12, atol: 1e-16 };
@@ -62,12 +62,6 @@ const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `
 const fmtE = (x) => (x === undefined || x === null ? '-' : Number.isFinite(x) ? x.toExponential(1) : String(x));
 const fmtX = (x) => (x === undefined || x === null || !Number.isFinite(x) ? '-' : x >= 100 ? `${x.toFixed(0)}x` : `${x.toFixed(x >= 10 ? 1 : 2)}x`);
 const fmtMb = (kb) => `${(kb / 1024).toFixed(0)}`;
-
-function table(header, rows) {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells) => `| ${cells.map((cell, c) => String(cell).padEnd(widths[c])).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
 
 /** Busy and total jiffies of the whole machine (all cores), or null off Linux. */
 function procStat() {
@@ -107,10 +101,12 @@ function rate(timeline, total, from, to) {
  * Runs `pipeline ...args`; wall time measured here around the child. With `timeline`, the CLI
  * shows progress (as on a terminal; the preload swallows it and keeps the row counts).
  */
-function runCli(args, { timeline = false, workers = 0 } = {}) {
+function runCli(args, { timeline = false, workers = 0, diskMBps = undefined } = {}) {
   const env = { ...process.env };
   if (timeline) env.PENVAE_SWEEP_TIMELINE = '1';
   else delete env.PENVAE_SWEEP_TIMELINE;
+  if (diskMBps) env.PENVAE_BENCH_DISK_MBPS = String(diskMBps);
+  else delete env.PENVAE_BENCH_DISK_MBPS;
   const before = procStat();
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--import', REPORT, CLI, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
@@ -364,14 +360,14 @@ function measureWarmup(count, rounds, variants) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. Memory: a short and a 10x longer sweep of a fast network
+// 2. Memory: sweeps of a fast network, 10x and 100x longer, and one onto a slow disk
 
-function measureMemory(dir, sizes, rounds) {
+function measureMemory(dir, sizes, rounds, diskMBps = undefined) {
   const results = Object.fromEntries(sizes.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     for (const n of r % 2 ? [...sizes].reverse() : sizes) {
       const out = path.join(dir, `amp-${n}.arrow`);
-      const res = runCli(sweepArgs(AMP, n, 2, out), { timeline: true, workers: 2 });
+      const res = runCli(sweepArgs(AMP, n, 2, out), { timeline: true, workers: 2, diskMBps });
       res.bytes = statSync(out).size;
       rmSync(out, { force: true });
       // RSS when a tenth of the rows is written, and at the end (sampled every 100 ms).
@@ -397,6 +393,7 @@ function measureMemory(dir, sizes, rounds) {
     const best = list.reduce((a, b) => (a.maxRssKb <= b.maxRssKb ? a : b));
     return {
       samples: n,
+      ...(diskMBps ? { diskMBps } : {}),
       maxRssKb: list.map((x) => x.maxRssKb),
       rssKbAt10: best.rssKbAt10,
       rssKbAt50: best.rssKbAt50,
@@ -409,6 +406,36 @@ function measureMemory(dir, sizes, rounds) {
       otherCores: summary(list.map((x) => x.otherCores ?? NaN)),
     };
   });
+}
+
+/** Runs and prints part 2 (memory) of the bench; returns its figures. */
+function reportMemory(dir, cfg, log) {
+  const memory = measureMemory(dir, cfg.memorySizes, cfg.memoryRounds);
+  // The same sweep onto a disk a quarter as fast as the sweep writes (measured just now).
+  const fast = memory.find((m) => m.samples >= cfg.slowDiskSamples) ?? memory[memory.length - 1];
+  const diskMBps = Number((fast.bytes / fast.cliSeconds.min / 4 / 1e6).toPrecision(2));
+  const slow = measureMemory(dir, [cfg.slowDiskSamples], 1, diskMBps)[0];
+  log(`\n2. Peak memory: \`pipeline simulate --network amplifier --samples N ${AMP.vary.map((v) => `--vary '${v}'`).join(' ')} --t-end ${AMP.tEnd} --step ${AMP.step} --workers 2\`` +
+    ` (maxRSS of the CLI process, worker threads included; RSS sampled every 100 ms when 10 / 50 / 100 % of the rows were written):`);
+  log(table(['samples', 'maxRSS MB', 'RSS at 10 / 50 / 100 % MB', 'main isolate peak heap / external MB', 'rows not yet on disk, max', 'file MB', 'bytes/row', 'wall s (min)', 'CLI sims/s', 'other jobs, cores'],
+    [...memory, slow].map((m) => [m.diskMBps ? `${m.samples} (disk ${m.diskMBps} MB/s)` : m.samples, m.maxRssKb.map(fmtMb).join(', '), [m.rssKbAt10, m.rssKbAt50, m.rssKbAt100].map((x) => (x === null ? '-' : fmtMb(x))).join(' / '),
+      `${fmtMb(m.peakMainKb.heapTotal)} / ${fmtMb(m.peakMainKb.external)}`, m.maxRowsNotOnDisk.toFixed(0),
+      (m.bytes / 1e6).toFixed(2), (m.bytes / m.samples).toFixed(0), fmtS(m.wallMs.min), (m.samples / m.cliSeconds.min).toFixed(0), m.otherCores.median.toFixed(2)])));
+  const peak = (m) => Math.min(...m.maxRssKb);
+  const [first, second] = memory;
+  const last = memory[memory.length - 1];
+  memory.growth = peak(second) / peak(first);
+  memory.growthLast = peak(last) / peak(memory[memory.length - 2]);
+  log(`${second.samples} vs ${first.samples} samples: peak ${fmtX(memory.growth)} (${fmtMb(peak(second) - peak(first))} MB more) for ` +
+    `${fmtX(second.bytes / first.bytes)} the file` +
+    (memory.length > 2 ? `; ${last.samples} vs ${memory[memory.length - 2].samples}: ${fmtX(memory.growthLast)} for ${fmtX(last.bytes / memory[memory.length - 2].bytes)} the file` : '') +
+    ' [target: flat].');
+  const same = memory.find((m) => m.samples === slow.samples);
+  memory.slowDisk = { ...slow, againstFastDisk: same ? peak(slow) / peak(same) : null, writtenMBps: slow.bytes / slow.cliSeconds.min / 1e6 };
+  log(`Onto a disk of ${slow.diskMBps} MB/s (a quarter of the rate the sweep writes): ${slow.samples} samples in ${fmtS(slow.wallMs.min)} s, ` +
+    `${memory.slowDisk.writtenMBps.toFixed(2)} MB/s written; peak ${fmtMb(peak(slow))} MB` +
+    (same ? ` (${fmtX(memory.slowDisk.againstFastDisk)} the fast disk's)` : '') + `, rows not yet on disk at most ${slow.maxRowsNotOnDisk.toFixed(0)} [target: flat: the sweep waits for the disk].`);
+  return memory;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -542,8 +569,8 @@ export async function run(options = {}) {
   const quick = options.quick ?? false;
   const log = options.log ?? ((line) => console.log(line));
   const cfg = quick
-    ? { startupRepeats: 3, scalingSamples: 100, scalingRepeats: 3, scalingSettings: [1, 2], largeSamples: 0, probeRounds: 1, probeVariants: ['worker', 'worker-detached'], memorySizes: [1000, 10000], memoryRounds: 1, lsodaSamples: [0, 1], repeats: 3, lsodaRepeats: 1 }
-    : { startupRepeats: 3, scalingSamples: 200, scalingRepeats: 3, scalingSettings: [0, 1, 2], largeSamples: 1000, probeRounds: 1, probeVariants: Object.keys(PROBE_VARIANTS), memorySizes: [2000, 20000, 40000], memoryRounds: 1, lsodaSamples: [0, 1, 2, 3], repeats: 7, lsodaRepeats: 2 };
+    ? { startupRepeats: 3, scalingSamples: 100, scalingRepeats: 3, scalingSettings: [1, 2], largeSamples: 0, probeRounds: 1, probeVariants: ['worker', 'worker-detached'], memorySizes: [1000, 10000], memoryRounds: 1, slowDiskSamples: 5000, lsodaSamples: [0, 1], repeats: 3, lsodaRepeats: 1 }
+    : { startupRepeats: 3, scalingSamples: 200, scalingRepeats: 3, scalingSettings: [0, 1, 2], largeSamples: 1000, probeRounds: 1, probeVariants: Object.keys(PROBE_VARIANTS), memorySizes: [2000, 20000, 200000], memoryRounds: 1, slowDiskSamples: 20000, lsodaSamples: [0, 1, 2, 3], repeats: 7, lsodaRepeats: 2 };
   const started = performance.now();
   if (!existsSync(path.join(ROOT, 'packages/pipeline/dist/cli/main.js'))) throw new Error('build first: npx tsc -b');
   const cpu = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}`;
@@ -648,22 +675,7 @@ export async function run(options = {}) {
     }
 
     // 2. Memory
-    memory = measureMemory(dir, cfg.memorySizes, cfg.memoryRounds);
-    log(`\n2. Peak memory: \`pipeline simulate --network amplifier --samples N ${AMP.vary.map((v) => `--vary '${v}'`).join(' ')} --t-end ${AMP.tEnd} --step ${AMP.step} --workers 2\`` +
-      ` (maxRSS of the CLI process, worker threads included; RSS sampled every 100 ms when 10 / 50 / 100 % of the rows were written):`);
-    log(table(['samples', 'maxRSS MB', 'RSS at 10 / 50 / 100 % MB', 'main isolate peak heap / external MB', 'rows not yet on disk, max', 'file MB', 'bytes/row', 'wall s (min)', 'CLI sims/s', 'other jobs, cores'],
-      memory.map((m) => [m.samples, m.maxRssKb.map(fmtMb).join(', '), [m.rssKbAt10, m.rssKbAt50, m.rssKbAt100].map((x) => (x === null ? '-' : fmtMb(x))).join(' / '),
-        `${fmtMb(m.peakMainKb.heapTotal)} / ${fmtMb(m.peakMainKb.external)}`, m.maxRowsNotOnDisk.toFixed(0),
-        (m.bytes / 1e6).toFixed(2), (m.bytes / m.samples).toFixed(0), fmtS(m.wallMs.min), (m.samples / m.cliSeconds.min).toFixed(0), m.otherCores.median.toFixed(2)])));
-    const peak = (m) => Math.min(...m.maxRssKb);
-    const [first, second] = memory;
-    const last = memory[memory.length - 1];
-    memory.growth = peak(second) / peak(first);
-    memory.growthLast = peak(last) / peak(memory[memory.length - 2]);
-    log(`${second.samples} vs ${first.samples} samples: peak ${fmtX(memory.growth)} (${fmtMb(peak(second) - peak(first))} MB more) for ` +
-      `${fmtX(second.bytes / first.bytes)} the file` +
-      (memory.length > 2 ? `; ${last.samples} vs ${memory[memory.length - 2].samples}: ${fmtX(memory.growthLast)} for ${fmtX(last.bytes / memory[memory.length - 2].bytes)} the file` : '') +
-      ' [target: flat].');
+    memory = reportMemory(dir, cfg, log);
 
     // 3. Ours vs LSODA
     lsoda = await measureVsLsoda(dir, cfg.lsodaSamples, cfg.repeats, cfg.lsodaRepeats);
@@ -694,12 +706,22 @@ export async function run(options = {}) {
   const seconds = (performance.now() - started) / 1000;
   log(`\nTotal bench time ${seconds.toFixed(0)} s; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   for (const list of Object.values(scaling.runs)) for (const r of list) delete r.timeline;
-  return { bench: 'sweep', quick, node: process.version, cpu, availableParallelism: os.availableParallelism(), startup, scaling, warmup, memory: { runs: memory, growth: memory.growth, growthLast: memory.growthLast }, lsoda, seconds };
+  return { bench: 'sweep', quick, node: process.version, cpu, availableParallelism: os.availableParallelism(), startup, scaling, warmup, memory: { runs: memory, growth: memory.growth, growthLast: memory.growthLast, slowDisk: memory.slowDisk }, lsoda, seconds };
 }
 
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (isMain && process.argv[2] === '--probe') {
   console.log(JSON.stringify(await probe(process.argv[3], Number(process.argv[4]))));
+} else if (isMain && process.argv.includes('--memory')) {
+  // Part 2 alone (the figures in bench/README.md, "Memory").
+  const quick = process.argv.includes('--quick');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'penvae-sweep-bench-'));
+  try {
+    const memory = reportMemory(dir, quick ? { memorySizes: [1000, 10000], memoryRounds: 1, slowDiskSamples: 5000 } : { memorySizes: [2000, 20000, 200000], memoryRounds: 1, slowDiskSamples: 20000 }, console.log);
+    console.log(JSON.stringify({ bench: 'sweep', part: 'memory', quick, memory: { runs: memory, growth: memory.growth, growthLast: memory.growthLast, slowDisk: memory.slowDisk } }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 } else if (isMain) {
   const result = await run({ quick: process.argv.includes('--quick') });
   console.log(JSON.stringify(result));

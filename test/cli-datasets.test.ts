@@ -32,7 +32,10 @@ describe('sweeps (pipeline simulate --samples)', () => {
     expect(JSON.parse(meta.get('penvae.network')!).name).toBe('oscillator');
     expect(JSON.parse(meta.get('penvae.sweep')!)).toMatchObject({ samples: 24, seed: 7, design: 'random' });
     expect(JSON.parse(meta.get('penvae.time_grid')!)).toEqual({ start: 0, step: 10, points: 301 });
-    expect(JSON.parse(meta.get('penvae.normalization')!)).toEqual({ strand: 'a', window: [0, 3000], length: 128, scaling: 'minmax' });
+    expect(JSON.parse(meta.get('penvae.normalization')!)).toEqual({
+      strand: 'a', window: [750, 3000], length: 128, scaling: 'minmax',
+      windowRule: 'auto: 16 of 24 samples oscillate; the first 25 % of the grid (start-up transient) is left out',
+    });
     expect(JSON.parse(meta.get('penvae.solver')!)).toEqual({ name: 'rosenbrock', rtol: 1e-7, atol: 1e-14 });
     expect(meta.get('penvae.shard')).toBeUndefined();
     // The varied values are the network's: row 0's raw a starts at the network's initial 5 nM.

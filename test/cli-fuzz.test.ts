@@ -31,6 +31,8 @@ const BAD_NUMBERS = ['0', '-1', '1.5', 'abc', '', '1e9', 'NaN', '-0.0', '1e400',
 type Pool = { ok: readonly string[]; bad: readonly string[]; p?: number; output?: boolean };
 type Spec = {
   positional?: Pool[];
+  /** Arguments after `--` (slurm: the command to run on the cluster). */
+  rest?: { ok: string[][]; bad: string[][] };
   options: Record<string, Pool>;
   flags?: Record<string, number>;
   /** After this many successes the command only gets lines with bad values (its successes are slow). */
@@ -127,16 +129,19 @@ function specs(): Record<string, Spec> {
       options: {
         data: { ok: n(f('base.arrow'), f('osc.arrow')), bad: badData, p: 0.97 },
         out: { ok: [], bad: [], p: 0.95, output: true },
-        epochs: { ok: n('1', '2'), bad: BAD_NUMBERS, p: 0.97 },
+        epochs: { ok: n('1', '2'), bad: n(...BAD_NUMBERS, 'auto-ish'), p: 0.97 },
         latent: { ok: n('1', '2'), bad: n('0', 'abc', '5000'), p: 0.9 },
         batch: { ok: n('16', '64'), bad: n('0', '1.5'), p: 0.3 },
         hidden: { ok: n('8', '8,4'), bad: n('0', 'abc', ''), p: 0.95 },
         backend: { ok: n('auto', 'wasm', 'cpu'), bad: n('tensorflow', 'gpu'), p: 0.2 },
-        encoder: { ok: n('dense'), bad: n('rnn'), p: 0.15 },
+        // Dense models only among the valid values: a conv model takes seconds to train.
+        architecture: { ok: n('dense'), bad: n('rnn'), p: 0.97 },
+        'linear-path': { ok: n('pca', 'none'), bad: n('ica'), p: 0.15 },
+        filters: { ok: [], bad: n('0', 'abc'), p: 0.05 },
         beta: { ok: n('1', '0'), bad: n('-1', 'abc'), p: 0.15 },
         warmup: { ok: n('0', '3'), bad: n('-1', '1.5'), p: 0.15 },
         'free-bits': { ok: n('0', '0.5'), bad: n('-1'), p: 0.1 },
-        sigma: { ok: n('learned', '0.1'), bad: n('0', 'abc'), p: 0.15 },
+        sigma: { ok: n('learned', '0.1', 'per-series'), bad: n('0', 'abc'), p: 0.15 },
         'learning-rate': { ok: n('0.002'), bad: n('0', '-1', '100'), p: 0.15 },
         patience: { ok: n('5'), bad: n('0', '1.5'), p: 0.1 },
         split: { ok: n('0.8,0.1,0.1', '0.6,0.2,0.2', '0.9,0,0.1'), bad: n('1,0,0', '0.5,0.5', 'a,b,c'), p: 0.3 },
@@ -154,6 +159,20 @@ function specs(): Record<string, Spec> {
       },
       successes: 6,
     },
+    // Cluster submissions: no sbatch here, so only what is refused before one is needed, and
+    // scripts written to a folder (without --submit).
+    slurm: {
+      options: {
+        shards: { ok: n('2', '4'), bad: n('0', '-1', 'abc'), p: 0.6 },
+        dir: { ok: [], bad: [], p: 0.9, output: true },
+        time: { ok: n('00:10:00'), bad: [], p: 0.3 },
+        'cpus-per-task': { ok: n('1', '2'), bad: n('0', 'x'), p: 0.2 },
+      },
+      flags: { 'no-check': 0.5 },
+      rest: { ok: [['simulate', '--network', 'amplifier', '--samples', '4', '--vary', 'parameters.exoVm=200:400', '--t-end', '20', '--out', f('slurm-out.arrow')]], bad: [[], ['bogus'], ['simulate', '--network', 'nope', '--samples', '4', '--out', f('x.arrow')]] },
+    },
+    'slurm-status': { positional: [{ ok: [], bad: n(f('missing-dir'), f('existing-dir'), f('base.arrow')) }], options: {} },
+    'slurm-resubmit': { positional: [{ ok: [], bad: n(f('missing-dir'), f('existing-dir')) }], options: {} },
     'check-report': { positional: [{ ok: [], bad: n(f('missing-report'), f('existing-dir'), f('base.arrow')) }], options: {} },
     demo: {
       // Always refused: a valid demo is the whole chain (minutes).
@@ -164,6 +183,13 @@ function specs(): Record<string, Spec> {
         workers: { ok: n('0'), bad: n('-1', '1.5'), p: 0.5 },
       },
       flags: { 'no-browser-check': 1 },
+    },
+    experiment: {
+      // Always refused, as demo.
+      options: {
+        name: { ok: n('fz'), bad: n('/abs/path', '..'), p: 0.5 },
+        'sample-factor': { ok: [], bad: n('0', '-1', 'abc'), p: 1 },
+      },
     },
   };
 }
@@ -192,7 +218,7 @@ function commandLine(table: Record<string, Spec>, successes: Record<string, numb
     if (random() >= (pool.p ?? 1)) continue;
     let v: string;
     if (pool.output) {
-      const ext = name === 'plot' ? pick(['.svg', '.png']) : key === 'simulate' ? pick(['.csv', '.json']) : command === 'networks' ? '.json' : ['train', 'compare'].includes(command) ? '' : '.arrow';
+      const ext = name === 'plot' ? pick(['.svg', '.png']) : key === 'simulate' ? pick(['.csv', '.json']) : command === 'networks' ? '.json' : ['train', 'compare', 'slurm'].includes(command) ? '' : '.arrow';
       v = join(dir, outputName(ext, random() < badChance));
       if (!existsSync(v)) outputs.push(v);
     } else v = value(pool);
@@ -201,6 +227,7 @@ function commandLine(table: Record<string, Spec>, successes: Record<string, numb
     if (random() < 0.03) argv.push(`--${name}`, pool.output ? v : value(pool));
   }
   for (const [flag, p] of Object.entries(spec.flags ?? {})) if (random() < p) argv.push(`--${flag}`);
+  if (spec.rest) argv.push('--', ...(random() < badChance ? pick(spec.rest.bad) : pick(spec.rest.ok)));
   if (random() < 0.3) argv.push('--quiet');
   if (random() < badChance / 5) argv.push(pick(['--bogus', '--seeed', '-x']));
   return { key, argv, outputs };
@@ -260,7 +287,7 @@ describe('fuzz: every command with random option values', () => {
     // The stream must reach past the option checks: every command succeeds or fails for real.
     const succeeded = Object.entries(codes).filter(([, c]) => (c[0] ?? 0) > 0).map(([k]) => k);
     expect(succeeded.sort(), JSON.stringify(codes)).toEqual(
-      ['baseline', 'compare', 'inspect', 'merge', 'networks', 'normalize', 'simulate', 'sweep-paths', 'train', 'validate'],
+      ['baseline', 'compare', 'inspect', 'merge', 'networks', 'normalize', 'simulate', 'slurm', 'sweep-paths', 'train', 'validate'],
     );
     expect(statSync(dir).isDirectory()).toBe(true);
   }, 600_000);

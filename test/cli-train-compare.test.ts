@@ -35,21 +35,29 @@ describe('pipeline train', () => {
       expect(statSync(join(dir, 'runs/sim/model', part, 'weights.bin')).size).toBeGreaterThan(10_000);
     }
     const run = JSON.parse(readFileSync(join(dir, 'runs/sim/run.json'), 'utf8'));
-    expect(run).toMatchObject({ formatVersion: 1, status: 'complete', seriesLength: 128 });
+    expect(run).toMatchObject({ formatVersion: 2, status: 'complete', seriesLength: 128 });
     expect(run.datasets.map((d: { path: string }) => d.path)).toEqual(['d/osc.arrow', 'd/switch.arrow']);
     expect(run.datasets[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(run.split.train.length + run.split.validation.length + run.split.test.length).toBe(80);
     expect(run.history).toHaveLength(6);
     expect(Object.keys(run.history[0]).sort()).toEqual(['activeUnits', 'beta', 'epoch', 'kl', 'klPerDim', 'loss', 'recon', 'seconds', 'sigma', 'valKl', 'valLoss', 'valRecon']);
-    expect(Object.keys(run.test).sort()).toEqual(['activeUnits', 'byBehaviour', 'byFamily', 'klPerDim', 'pca', 'rows', 'vae']);
-    expect(Object.keys(run.test.byFamily).sort()).toEqual(['oscillator', 'switch']);
+    expect(Object.keys(run.test).sort()).toEqual(['behaviour', 'decodability', 'latent', 'prior', 'relativeMse']);
+    expect(Object.keys(run.test.relativeMse).sort()).toEqual(['byBehaviour', 'byFamily', 'pca', 'rows', 'vae']);
+    expect(Object.keys(run.test.relativeMse.byFamily).sort()).toEqual(['oscillator', 'switch']);
+    expect(Object.keys(run.test.behaviour.vae.byFamily).sort()).toEqual(['oscillator', 'switch']);
+    expect(run.test.prior.distance).toBeGreaterThanOrEqual(0);
+    expect(run.test.latent.activeUnits + run.test.latent.unneeded.length).toBe(10);
+    // Two families: a learned sigma for each.
+    expect(run.config.sigmaGroups).toEqual(['oscillator', 'switch']);
+    expect(Object.keys(run.modelFiles).sort()).toEqual(['decoder/model.json', 'decoder/weights.bin', 'encoder/model.json', 'encoder/weights.bin', 'vae.json']);
+    expect(r.stderr).toMatch(/oscillator \(\d+\): VAE [\d.e+-]+, PCA [\d.e+-]+/);
     expect(run.backend.backend).toBe(JSON.parse(readFileSync(join(dir, 'runs/sim/model/vae.json'), 'utf8')).backend);
     expect(existsSync(join(dir, 'runs/sim/checkpoint'))).toBe(false);
-    ok(['train', '--data', 'd/baseline.arrow', '--out', 'runs/baseline', '--epochs', '6', '--seed', '1']);
+    ok(['train', '--data', 'd/baseline.arrow', '--out', 'runs/baseline', '--epochs', '6', '--seed', '1', '--architecture', 'dense']);
   }, 300_000);
 
   it('same seed, same backend: the same weights, byte for byte', () => {
-    ok(['train', '--data', 'd/baseline.arrow', '--out', 'runs/again', '--epochs', '6', '--seed', '1']);
+    ok(['train', '--data', 'd/baseline.arrow', '--out', 'runs/again', '--epochs', '6', '--seed', '1', '--architecture', 'dense']);
     for (const part of ['encoder', 'decoder']) {
       const a = readFileSync(join(dir, 'runs/baseline/model', part, 'weights.bin'));
       const b = readFileSync(join(dir, 'runs/again/model', part, 'weights.bin'));
@@ -58,7 +66,7 @@ describe('pipeline train', () => {
   }, 300_000);
 
   it('--resume continues an interrupted run to the same result as an uninterrupted one', async () => {
-    const args = ['train', '--data', 'd/baseline.arrow', '--epochs', '30', '--seed', '5', '--verbose'];
+    const args = ['train', '--data', 'd/baseline.arrow', '--epochs', '30', '--seed', '5', '--architecture', 'dense', '--verbose'];
     ok([...args, '--out', 'runs/whole']);
     const child = startCli([...args, '--out', 'runs/cut'], dir);
     await new Promise<void>((resolve) => {
@@ -104,9 +112,9 @@ describe('pipeline train', () => {
   });
 
   it('rejects a model directory written by another format version', () => {
-    ok(['train', '--data', 'd/short.arrow', '--out', 'runs/old', '--epochs', '2']);
+    ok(['train', '--data', 'd/short.arrow', '--out', 'runs/old', '--epochs', '2', '--architecture', 'dense']);
     const vaeJson = join(dir, 'runs/old/model/vae.json');
-    writeFileSync(vaeJson, readFileSync(vaeJson, 'utf8').replace('"formatVersion":1', '"formatVersion":99').replace('"formatVersion": 1', '"formatVersion": 99'));
+    writeFileSync(vaeJson, readFileSync(vaeJson, 'utf8').replace('"formatVersion":2', '"formatVersion":99').replace('"formatVersion": 2', '"formatVersion": 99'));
     const r = runCli(['compare', '--run', 'runs/old', '--out', 'reports/old'], cwd);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/vae\.json.*(version|formatVersion).*99/);
@@ -125,7 +133,8 @@ describe('pipeline compare', () => {
     expect(Object.keys(m).sort()).toEqual(['evaluations', 'formatVersion', 'interpolations', 'packageVersion', 'runs', 'seed', 'summary', 'warnings']);
     expect(m.evaluations.map((e: { run: string; domain: string }) => `${e.run}/${e.domain}`).sort()).toEqual(['baseline/cross', 'baseline/own', 'sim/cross', 'sim/own']);
     for (const e of m.evaluations) {
-      expect(Object.keys(e).sort()).toEqual(['activeUnits', 'data', 'domain', 'generation', 'klPerDim', 'latent', 'negativeElbo', 'relativeMse', 'rows', 'run']);
+      expect(Object.keys(e).sort()).toEqual(['activeUnits', 'behaviour', 'data', 'decodability', 'domain', 'generation', 'klPerDim', 'latent', 'negativeElbo', 'prior', 'relativeMse', 'rows', 'run', 'unneededUnits']);
+      expect(Object.keys(e.behaviour.vae.overall).sort()).toEqual(['level', 'oscillating', 'preserved', 'rows', 'sameLabel']);
       expect(Object.keys(e.relativeMse).sort()).toEqual(['byBehaviour', 'byFamily', 'pca', 'rows', 'vae']);
       expect(Object.keys(e.negativeElbo).sort()).toEqual(['kl', 'recon', 'total']);
       expect(Object.keys(e.latent).sort()).toEqual(['k', 'knnAccuracy', 'silhouette']);
@@ -134,7 +143,10 @@ describe('pipeline compare', () => {
       expect(Number.isFinite(e.relativeMse.pca)).toBe(true);
       expect(e.klPerDim).toHaveLength(10);
     }
-    expect(m.interpolations.map((i: { run: string; from: string; to: string }) => `${i.run}: ${i.from} -> ${i.to}`).sort()).toEqual(['baseline: sin -> sigmoid', 'sim: oscillator -> switch']);
+    const paths = m.interpolations.map((i: { run: string; from: string; to: string }) => `${i.run}: ${i.from} -> ${i.to}`).sort();
+    expect(paths[0]).toMatch(/^baseline: sin \(oscillating\) -> sigmoid \((settles-high|settles-low|monotone-growth|monotone-decay|transient)\)$/);
+    expect(paths[1]).toMatch(/^sim: oscillator \((oscillating|damped-oscillation)\) -> switch \(\S+\)$/);
+    expect(r.stdout).toMatch(/Of \d+ oscillating inputs, sim's reconstructions keep the peak count and period of \d+ %/);
     for (const i of m.interpolations) expect(Object.keys(i).sort()).toEqual(['from', 'maxStepRatio', 'pathLengthRatio', 'roughness', 'run', 'steps', 'to']);
     const figures = readdirSync(join(report, 'figures')).sort();
     expect(figures).toEqual(

@@ -50,6 +50,15 @@ export class StructureMismatchError extends SimulatorError {
   override name = 'StructureMismatchError';
 }
 
+/**
+ * A network or run too large for this simulator: more state variables than
+ * `MAX_STATE_VARIABLES`, a trajectory of more than `MAX_TRAJECTORY_VALUES` numbers, or a
+ * sparse LU beyond its non-zero limit. The message says which limit and why it exists.
+ */
+export class NetworkTooLargeError extends SimulatorError {
+  override name = 'NetworkTooLargeError';
+}
+
 /** A built-in network name that does not exist. */
 export class UnknownNetworkError extends SimulatorError {
   override name = 'UnknownNetworkError';

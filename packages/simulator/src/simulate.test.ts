@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { loadBuiltin, readTrace } from '../test-support/index.js';
 import { analyzeSeries } from './analysis.js';
 import type { BuiltinNetworkName } from './builtin.js';
+import { NetworkTooLargeError, OptionsError } from './errors.js';
+import { makeChainNetwork } from './network/chain.js';
 import { compileNetwork } from './network/compile.js';
 import type { Network, PenNetwork, ReactionsNetwork } from './network/types.js';
 import { validateNetwork } from './network/validate.js';
-import { extractSeries, simulate, type SimulationResult, type SolverName } from './simulate.js';
+import { extractSeries, MAX_TRAJECTORY_VALUES, simulate, type SimulationResult } from './simulate.js';
+import { SOLVER_DEFINITIONS, SOLVERS } from './solvers.js';
 
 /** Largest |simulated - reference| / (reference column range) over every column and time. */
 function worstError(result: SimulationResult, trace: ReturnType<typeof readTrace>): { error: number; column: string; t: number } {
@@ -43,7 +46,7 @@ const REFERENCES: [BuiltinNetworkName, string][] = [
 describe('simulate: the reference traces (../shared/reference/traces)', () => {
   // Criterion: every column within 1e-3 of its range at every time, with default settings.
   // The DACCAD traces themselves agree with a Radau solution to ~1.5e-4 of range.
-  describe.each(['rosenbrock', 'odex'] as SolverName[])('%s, default tolerances', (solver) => {
+  describe.each(SOLVERS)('%s, default tolerances', (solver) => {
     it.each(REFERENCES)('%s reproduces %s.csv', (name, file) => {
       const result = simulate(loadBuiltin(name), { solver });
       expect(result.outcome).toBe('converged');
@@ -204,3 +207,82 @@ describe('simulate: options', () => {
     expect(Number.isNaN(r.y[r.y.length - 1]!)).toBe(true);
   });
 });
+
+/** Largest |a - b| / (range of a's column, at least `floor`) over every state and time. */
+function worstDifference(a: SimulationResult, b: SimulationResult, floor = 1e-9): number {
+  const n = a.names.length;
+  let worst = 0;
+  for (let i = 0; i < n; i++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < a.t.length; k++) {
+      lo = Math.min(lo, a.y[k * n + i]!);
+      hi = Math.max(hi, a.y[k * n + i]!);
+    }
+    const range = Math.max(hi - lo, floor);
+    for (let k = 0; k < a.t.length; k++) worst = Math.max(worst, Math.abs(a.y[k * n + i]! - b.y[k * n + i]!) / range);
+  }
+  return worst;
+}
+
+describe('simulate: networks compiled for size (sparse + low-rank Jacobian, Woodbury LU)', () => {
+  it.each(REFERENCES)('%s compiled for size reproduces %s.csv', (name, file) => {
+    const model = compileNetwork(loadBuiltin(name), { jacobianStorage: 'sparse-low-rank' });
+    const result = simulate(model);
+    expect(result.outcome).toBe('converged');
+    const worst = worstError(result, readTrace(file));
+    expect(worst.error, `${worst.column} at t = ${worst.t}`).toBeLessThan(1e-3);
+  });
+
+  it('a chain of 30 strands (175 states) agrees with odex at rtol 1e-11 to 1e-5 of each range', () => {
+    const net = makeChainNetwork({ strands: 30 });
+    const model = compileNetwork(net);
+    expect(model.jacobianStorage).toBe('sparse-low-rank');
+    const result = simulate(model);
+    // odex is explicit: no Jacobian and no linear algebra, an independent solution.
+    const reference = simulate(net, { solver: 'odex', rtol: 1e-11, atol: 1e-15 });
+    expect([result.outcome, reference.outcome]).toEqual(['converged', 'converged']);
+    expect(worstDifference(reference, result)).toBeLessThan(1e-5);
+  });
+
+  it('a chain of 300 strands (1795 states) conserves every template and stays non-negative', () => {
+    const model = compileNetwork(makeChainNetwork({ strands: 300 }));
+    const result = simulate(model);
+    expect(result.outcome).toBe('converged');
+    expect(model.sparseSolver.fallbacks).toBe(0);
+    const n = model.size;
+    let min = Infinity;
+    for (const v of result.y) min = Math.min(min, v);
+    expect(min).toBeGreaterThan(-1e-9);
+    model.templates.forEach((template, ti) => {
+      const total = model.templateTotals[ti]!;
+      for (let k = 0; k < result.t.length; k += 10) {
+        let sum = 0;
+        for (const i of template.stateIndices) sum += result.y[k * n + i]!;
+        expect(Math.abs(sum - total)).toBeLessThanOrEqual(1e-9 * total);
+      }
+    });
+  });
+});
+
+describe('simulate: solvers and limits', () => {
+  it.each(SOLVER_DEFINITIONS.map((d) => [d.name, d] as const))('%s: defaults come from the registry', (name, definition) => {
+    const result = simulate(loadBuiltin('amplifier'), { solver: name, tEnd: 20 });
+    expect(result.outcome).toBe('converged');
+    expect(result.solver).toEqual({ name, rtol: definition.rtol, atol: definition.atol });
+  });
+
+  it.each(['gear', 'constructor', '__proto__'])('refuses the solver %j, listing the registered ones', (solver) => {
+    const call = () => simulate(loadBuiltin('amplifier'), { solver: solver as never });
+    expect(call).toThrow(OptionsError);
+    expect(call).toThrow(`expected one of ${SOLVERS.join(', ')}`);
+  });
+
+  it(`refuses a trajectory of more than ${MAX_TRAJECTORY_VALUES} numbers before allocating it`, () => {
+    const model = compileNetwork(makeChainNetwork({ strands: 10 }));
+    const call = () => simulate(model, { tEnd: 999_999, step: 1 });
+    expect(call).toThrow(NetworkTooLargeError);
+    expect(call).toThrow(`1000000 output times x ${model.size} state variables`);
+  });
+});
+

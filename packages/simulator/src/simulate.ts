@@ -1,19 +1,18 @@
-import { OptionsError } from './errors.js';
+import { NetworkTooLargeError, OptionsError } from './errors.js';
 import { compileNetwork, type CompiledNetwork } from './network/compile.js';
-import { MAX_GRID_POINTS } from './network/validate.js';
 import type { Network, TimeGrid } from './network/types.js';
-import { integrateOdex } from './ode/odex.js';
-import { integrateRosenbrock, type RosenbrockOptions } from './ode/rosenbrock.js';
-import type { IntegrateResult, IntegrationOutcome, IntegrationStats } from './ode/types.js';
+import { MAX_GRID_POINTS } from './network/validate.js';
+import type { IntegrationOutcome, IntegrationStats } from './ode/types.js';
+import { DEFAULT_SOLVER, solverDefinition, type SolverName, type SolverRunOptions } from './solvers.js';
 
 /** Networks with at least this many states use the sparse LU in the Rosenbrock solver. */
 export const SPARSE_SOLVER_MIN_STATES = 12;
 
-/** The integrators {@link simulate} can use. */
-export const SOLVERS = ['rosenbrock', 'odex'] as const;
-
-/** An integrator name. */
-export type SolverName = (typeof SOLVERS)[number];
+/**
+ * Most numbers a simulated trajectory may hold (output times x state variables): 400 MB of
+ * float64, the whole trajectory being kept in memory.
+ */
+export const MAX_TRAJECTORY_VALUES = 50_000_000;
 
 /** Options of {@link simulate}. Times in minutes. */
 export interface SimulateOptions {
@@ -21,29 +20,15 @@ export interface SimulateOptions {
   tEnd?: number;
   /** Output spacing. @default the network's `time.step` */
   step?: number;
-  /** Integrator. @default 'rosenbrock' */
+  /** Integrator, one of {@link SOLVERS}. @default DEFAULT_SOLVER ('rosenbrock') */
   solver?: SolverName;
-  /** Relative tolerance. @default 1e-7 (rosenbrock), 1e-9 (odex) */
+  /** Relative tolerance. @default the solver's (see SOLVER_DEFINITIONS) */
   rtol?: number;
-  /**
-   * Absolute tolerance, nM. Kept tiny because some networks pass through concentrations of
-   * ~1e-6 nM whose relative accuracy sets the timing of what follows (the predator–prey prey
-   * minimum). @default 1e-14 (rosenbrock), 1e-13 (odex)
-   */
+  /** Absolute tolerance, nM. @default the solver's (see SOLVER_DEFINITIONS) */
   atol?: number;
-  /** Step budget. @default 1_000_000 */
+  /** Step budget. @default the solver's (1 000 000) */
   maxSteps?: number;
 }
-
-/**
- * Default tolerances per solver. Chosen so every reference trace is reproduced to well under
- * 1e-3 of each column's range (the tests assert it; the worst case is the predator–prey
- * prey minimum, ~6e-6 of range for rosenbrock at these settings).
- */
-export const DEFAULT_TOLERANCES: Readonly<Record<SolverName, { rtol: number; atol: number }>> = Object.freeze({
-  rosenbrock: { rtol: 1e-7, atol: 1e-14 },
-  odex: { rtol: 1e-9, atol: 1e-13 },
-});
 
 /** A simulated trajectory on an exact time grid. */
 export interface SimulationResult {
@@ -90,14 +75,14 @@ export function makeTimeGrid(tEnd: number, step: number): Float64Array {
  * steps that push a state below minus its error tolerance (model doc, section 4).
  *
  * @throws OptionsError for bad options (a numerical failure is an outcome, not an error)
+ * @throws NetworkTooLargeError beyond MAX_STATE_VARIABLES or MAX_TRAJECTORY_VALUES
  * @example
  * const result = simulate(validateNetwork(json, 'osc.json'), { tEnd: 3000, step: 1 });
  * if (result.outcome !== 'converged') console.error(result.message);
  */
 export function simulate(network: Network | CompiledNetwork, options: SimulateOptions = {}): SimulationResult {
+  const solver = solverDefinition(options.solver ?? DEFAULT_SOLVER).name;
   const model = 'rhs' in network ? network : compileNetwork(network);
-  const solver = options.solver ?? 'rosenbrock';
-  if (!SOLVERS.includes(solver)) throw new OptionsError(`option solver: expected one of ${SOLVERS.join(', ')}, found ${String(solver)}`);
   const grid = resolveTimeGrid(model, options);
   return simulateOnGrid(model, grid, { ...options, solver });
 }
@@ -116,24 +101,32 @@ export function resolveTimeGrid(network: { readonly name: string; readonly time?
   return makeTimeGrid(tEnd, step);
 }
 
-/** Like {@link simulate}, on any non-decreasing grid of output times (the first is the start). */
+/**
+ * Like {@link simulate}, on any non-decreasing grid of output times (the first is the start).
+ * @throws OptionsError for bad options
+ * @throws NetworkTooLargeError when the trajectory would exceed MAX_TRAJECTORY_VALUES
+ */
 export function simulateOnGrid(model: CompiledNetwork, grid: Float64Array, options: SimulateOptions = {}): SimulationResult {
-  const solver = options.solver ?? 'rosenbrock';
-  const defaults = DEFAULT_TOLERANCES[solver];
-  if (!defaults) throw new OptionsError(`option solver: expected one of ${SOLVERS.join(', ')}, found ${String(solver)}`);
-  const integrate: RosenbrockOptions = {
-    rtol: options.rtol ?? defaults.rtol,
-    atol: options.atol ?? defaults.atol,
+  const solver = solverDefinition(options.solver ?? DEFAULT_SOLVER);
+  const n = model.size;
+  if (grid.length * n > MAX_TRAJECTORY_VALUES) {
+    throw new NetworkTooLargeError(
+      `the trajectory of "${model.name}" would hold ${grid.length} output times x ${n} state variables = ${grid.length * n} numbers; ` +
+        `at most ${MAX_TRAJECTORY_VALUES} (${(8 * MAX_TRAJECTORY_VALUES) / 1e6} MB) are kept in memory: use a larger output step or an earlier end time`,
+    );
+  }
+  const integrate: SolverRunOptions = {
+    rtol: options.rtol ?? solver.rtol,
+    atol: options.atol ?? solver.atol,
+    maxSteps: options.maxSteps ?? solver.maxSteps,
     nonNegative: true,
   };
-  if (options.maxSteps !== undefined) integrate.maxSteps = options.maxSteps;
   // From ~12 states the structure-aware LU beats the dense one (1 factorisation + 8 solves per
-  // step: 5.0 -> 1.6 us on the oligator, 13.8 -> 2.5 us on the switch; bench/README.md).
-  if (model.size >= SPARSE_SOLVER_MIN_STATES) integrate.linearSolver = model.sparseSolver;
-  const n = model.size;
+  // step: 5.0 -> 1.6 us on the oligator, 13.8 -> 2.5 us on the switch; bench/README.md); a
+  // network compiled for size has no row-major Jacobian worth using at all.
+  if (solver.implicit && (model.jacobianStorage === 'sparse-low-rank' || n >= SPARSE_SOLVER_MIN_STATES)) integrate.linearSolver = model.sparseSolver;
   const y = new Float64Array(grid.length * n);
-  const run: IntegrateResult =
-    solver === 'odex' ? integrateOdex(model, model.y0, grid, y, integrate) : integrateRosenbrock(model, model.y0, grid, y, integrate);
+  const run = solver.integrate(model, model.y0, grid, y, integrate);
   if (run.filled < grid.length) y.fill(Number.NaN, run.filled * n);
   return {
     network: model.name,
@@ -145,7 +138,7 @@ export function simulateOnGrid(model: CompiledNetwork, grid: Float64Array, optio
     message: run.message,
     filled: run.filled,
     stats: run.stats,
-    solver: { name: solver, rtol: integrate.rtol!, atol: integrate.atol! },
+    solver: { name: solver.name, rtol: integrate.rtol, atol: integrate.atol },
   };
 }
 

@@ -11,7 +11,13 @@ export type Activation = 'relu' | 'elu' | 'tanh';
 /** Encoder architecture. */
 export type EncoderKind = 'dense' | 'conv';
 
-/** Settings of the Conv1D stack of the `conv` encoder (ignored by the `dense` encoder). */
+/** Decoder architecture. */
+export type DecoderKind = 'dense' | 'conv';
+
+/** Linear path beside the networks (see `VaeConfig.linearPath`). */
+export type LinearPath = 'pca' | 'none';
+
+/** Settings of the Conv1D stack of a `conv` encoder and its mirror in a `conv` decoder. */
 export interface ConvConfig {
   /** Filters of each Conv1D layer, first to last. @default [16, 32] */
   filters?: readonly number[];
@@ -29,11 +35,32 @@ export interface VaeConfig {
   latentDim?: number;
   /**
    * Encoder architecture: `dense` (an MLP) or `conv` (Conv1D stack, then the dense layers).
-   * A `conv` encoder can be trained on the `cpu` and `tensorflow` backends only: the wasm
-   * backend of TensorFlow.js 4.22 has no Conv2DBackpropFilter kernel (inference works there).
+   * On the wasm backend the convolution gradients are this package's own GEMM kernels
+   * (`useGemmConvGradients`): TensorFlow.js 4.22's wasm backend has no Conv2DBackpropFilter.
    * @default 'dense'
    */
   encoder?: EncoderKind;
+  /**
+   * Decoder architecture: `dense` (an MLP mirroring the encoder) or `conv` (the dense layers, then
+   * the mirror of the Conv1D stack: nearest-neighbour upsampling by the stride and a convolution
+   * per layer, then a linear 1-channel convolution). A convolutional decoder draws sharp,
+   * repeated features (oscillation peaks a few samples wide) with weights shared along time,
+   * which a dense output layer must learn separately for every position.
+   * @default 'dense'
+   */
+  decoder?: DecoderKind;
+  /**
+   * `pca`: encoder and decoder each get a linear path beside the network, z_mean = A (x - m) +
+   * net(x) and x_mean = m + B z + net(z), initialised by {@link trainVae} to the training set's
+   * whitened PCA (A projects onto the first latentDim principal components scaled to unit
+   * variance, B maps back) with the networks' last layers at zero: training starts from
+   * probabilistic PCA (Tipping & Bishop 1999, the linear VAE) and the networks learn what PCA
+   * cannot. Without it, a family PCA captures almost exactly (a 2-parameter amplifier sweep:
+   * PCA(10) relative MSE 1e-6) is one a network trained from random weights does not reach.
+   * `none`: the networks alone (random initialisation).
+   * @default 'none'
+   */
+  linearPath?: LinearPath;
   /** Units of the encoder's hidden dense layers; the decoder mirrors them. @default [256, 128] */
   hiddenUnits?: readonly number[];
   /** Hidden-layer activation. @default 'elu' */
@@ -44,10 +71,31 @@ export interface VaeConfig {
    * Standard deviation of the Gaussian decoder p(x|z) = N(decoder(z), sigma^2 I), in the units
    * of the (normalised) data, or `'learned'` for a trainable log-sigma scalar shared by all time
    * steps (the "sigma-VAE" of Rybkin et al. 2021, which balances reconstruction and KL itself:
-   * at the optimum sigma^2 equals the mean squared reconstruction error).
+   * at the optimum sigma^2 equals the mean squared reconstruction error), or `'per-series'`: each
+   * series gets its own optimal sigma, sigma_i^2 = max(MSE_i, sigmaFloor^2) (Rybkin et al.'s
+   * analytic optimum taken per series), so the reconstruction term is (L/2) log MSE_i + const.
+   * With one shared sigma, a mixture of easy and hard families is fitted only as precisely as
+   * the hardest one needs (its MSE sets sigma); per series, halving the error of a smooth switch
+   * trace is worth as much as halving that of an oscillator.
    * @default 'learned'
    */
-  decoderSigma?: number | 'learned';
+  decoderSigma?: number | 'learned' | 'per-series';
+  /**
+   * Names of groups of series (e.g. the network each series was simulated from) that get a
+   * learned sigma each, with `decoderSigma: 'learned'`; training data then carries each row's
+   * group (`SeriesSet.group`). A mixture of networks is then fitted as precisely as each network
+   * allows: one shared sigma is set by the hardest family's error, and a smooth family is fitted
+   * no better than that (measured: a switch fitted to relative MSE 1e-3 beside oscillators,
+   * when its own PCA reaches 9e-4). Empty: one sigma for every series.
+   * @default []
+   */
+  sigmaGroups?: readonly string[];
+  /**
+   * Lower bound of the per-series sigma (normalised units): a series reconstructed better than
+   * this gains nothing more, which keeps the loss bounded. Used by `decoderSigma: 'per-series'`.
+   * @default 0.001
+   */
+  sigmaFloor?: number;
   /** Weight of the KL term (beta-VAE, Higgins et al. 2017); 1 gives the ELBO. @default 1 */
   beta?: number;
   /**
@@ -72,10 +120,14 @@ export interface ResolvedVaeConfig {
   readonly seriesLength: number;
   readonly latentDim: number;
   readonly encoder: EncoderKind;
+  readonly decoder: DecoderKind;
+  readonly linearPath: LinearPath;
   readonly hiddenUnits: readonly number[];
   readonly activation: Activation;
   readonly conv: { readonly filters: readonly number[]; readonly kernelSize: number; readonly strides: number };
-  readonly decoderSigma: number | 'learned';
+  readonly decoderSigma: number | 'learned' | 'per-series';
+  readonly sigmaFloor: number;
+  readonly sigmaGroups: readonly string[];
   readonly beta: number;
   readonly klWarmupEpochs: number;
   readonly freeBits: number;
@@ -86,10 +138,14 @@ export interface ResolvedVaeConfig {
 export const VAE_CONFIG_DEFAULTS = Object.freeze({
   latentDim: 10,
   encoder: 'dense' as EncoderKind,
+  decoder: 'dense' as DecoderKind,
+  linearPath: 'none' as LinearPath,
   hiddenUnits: Object.freeze([256, 128]) as readonly number[],
   activation: 'elu' as Activation,
   conv: Object.freeze({ filters: Object.freeze([16, 32]) as readonly number[], kernelSize: 5, strides: 2 }),
-  decoderSigma: 'learned' as number | 'learned',
+  decoderSigma: 'learned' as number | 'learned' | 'per-series',
+  sigmaFloor: 0.001,
+  sigmaGroups: Object.freeze([]) as readonly string[],
   beta: 1,
   klWarmupEpochs: 10,
   freeBits: 0,
@@ -97,8 +153,8 @@ export const VAE_CONFIG_DEFAULTS = Object.freeze({
 });
 
 const CONFIG_KEYS = new Set<string>([
-  'seriesLength', 'latentDim', 'encoder', 'hiddenUnits', 'activation', 'conv',
-  'decoderSigma', 'beta', 'klWarmupEpochs', 'freeBits', 'seed',
+  'seriesLength', 'latentDim', 'encoder', 'decoder', 'linearPath', 'hiddenUnits', 'activation', 'conv',
+  'decoderSigma', 'sigmaFloor', 'sigmaGroups', 'beta', 'klWarmupEpochs', 'freeBits', 'seed',
 ]);
 const CONV_KEYS = new Set<string>(['filters', 'kernelSize', 'strides']);
 
@@ -172,6 +228,8 @@ export function resolveVaeConfig(partial: VaeConfig): ResolvedVaeConfig {
   const seriesLength = checkInteger('config.seriesLength', partial.seriesLength, 2);
   const latentDim = checkInteger('config.latentDim', partial.latentDim ?? d.latentDim, 1);
   const encoder = checkOneOf('config.encoder', partial.encoder ?? d.encoder, ['dense', 'conv'] as const);
+  const decoder = checkOneOf('config.decoder', partial.decoder ?? d.decoder, ['dense', 'conv'] as const);
+  const linearPath = checkOneOf('config.linearPath', partial.linearPath ?? d.linearPath, ['pca', 'none'] as const);
   const hiddenUnits = checkIntList('config.hiddenUnits', partial.hiddenUnits ?? d.hiddenUnits, true);
   const activation = checkOneOf('config.activation', partial.activation ?? d.activation, ['relu', 'elu', 'tanh'] as const);
   const convIn = partial.conv ?? {};
@@ -185,17 +243,26 @@ export function resolveVaeConfig(partial: VaeConfig): ResolvedVaeConfig {
     strides: checkInteger('config.conv.strides', convIn.strides ?? d.conv.strides, 1),
   };
   const sigmaIn = partial.decoderSigma ?? d.decoderSigma;
-  const decoderSigma = sigmaIn === 'learned' ? 'learned' : (() => {
+  const decoderSigma = sigmaIn === 'learned' || sigmaIn === 'per-series' ? sigmaIn : (() => {
     if (typeof sigmaIn !== 'number') {
-      throw new VaeConfigError('config.decoderSigma', `expected a number > 0 or 'learned'; got ${describeValue(sigmaIn)}`);
+      throw new VaeConfigError('config.decoderSigma', `expected a number > 0, 'learned' or 'per-series'; got ${describeValue(sigmaIn)}`);
     }
     return checkNumber('config.decoderSigma', sigmaIn, 0, true);
   })();
+  const sigmaFloor = checkNumber('config.sigmaFloor', partial.sigmaFloor ?? d.sigmaFloor, 0, true);
+  const groupsIn = partial.sigmaGroups ?? d.sigmaGroups;
+  if (!Array.isArray(groupsIn) || groupsIn.some((g) => typeof g !== 'string' || g === '') || new Set(groupsIn).size !== groupsIn.length) {
+    throw new VaeConfigError('config.sigmaGroups', `expected distinct non-empty names, e.g. ['oscillator', 'switch']; got ${describeValue(groupsIn)}`);
+  }
+  if (groupsIn.length > 0 && decoderSigma !== 'learned') {
+    throw new VaeConfigError('config.sigmaGroups', `a sigma per group is learned: it needs decoderSigma 'learned' (got ${describeValue(decoderSigma)})`);
+  }
+  const sigmaGroups = [...groupsIn];
   const beta = checkNumber('config.beta', partial.beta ?? d.beta, 0);
   const klWarmupEpochs = checkInteger('config.klWarmupEpochs', partial.klWarmupEpochs ?? d.klWarmupEpochs, 0);
   const freeBits = checkNumber('config.freeBits', partial.freeBits ?? d.freeBits, 0);
   const seed = checkInteger('config.seed', partial.seed ?? d.seed, 0, 0xffffffff);
-  return { seriesLength, latentDim, encoder, hiddenUnits, activation, conv, decoderSigma, beta, klWarmupEpochs, freeBits, seed };
+  return { seriesLength, latentDim, encoder, decoder, linearPath, hiddenUnits, activation, conv, decoderSigma, sigmaFloor, sigmaGroups, beta, klWarmupEpochs, freeBits, seed };
 }
 
 /**

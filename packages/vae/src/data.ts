@@ -13,6 +13,8 @@ export interface SeriesSet {
   readonly n: number;
   /** Time steps per series (L). */
   readonly length: number;
+  /** Group of each series (index into the model's `sigmaGroups`), when the model learns a sigma per group. */
+  readonly group?: Int32Array;
 }
 
 /**
@@ -49,6 +51,26 @@ export function checkSeriesSet(set: SeriesSet, name: string, expectedLength?: nu
     );
   }
   checkFinite(set.x, set.length, name);
+  if (set.group !== undefined && (!(set.group instanceof Int32Array) || set.group.length !== set.n)) {
+    throw new VaeDataError(name, `expected group to be an Int32Array of n = ${set.n} group indices`);
+  }
+}
+
+/**
+ * Check that a set carries a valid group for each series when the model has `groups` > 0 sigma
+ * groups (and none otherwise is fine: sets without groups are evaluated with the geometric mean
+ * sigma).
+ * @throws {VaeDataError}
+ */
+export function checkGroups(set: SeriesSet, name: string, groups: number, required: boolean): void {
+  if (set.group === undefined) {
+    if (required && groups > 0) throw new VaeDataError(name, `the model learns a sigma for each of ${groups} groups (config.sigmaGroups): give each series its group (set.group)`);
+    return;
+  }
+  for (let i = 0; i < set.n; i++) {
+    const g = set.group[i]!;
+    if (!(g >= 0 && g < groups)) throw new VaeDataError(name, `series ${i} has group ${g}; expected an index below ${groups} (config.sigmaGroups)`);
+  }
 }
 
 /** Throw a {@link VaeDataError} at the first NaN or infinity, naming its row and time step. */
@@ -91,7 +113,19 @@ export function fingerprintSeriesSet(set: SeriesSet): string {
   const bytes = new Uint8Array(set.x.buffer, set.x.byteOffset, set.x.byteLength);
   let h = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  if (set.group) {
+    const g = new Uint8Array(set.group.buffer, set.group.byteOffset, set.group.byteLength);
+    for (let i = 0; i < g.length; i++) h = Math.imul(h ^ g[i]!, 0x01000193);
+  }
   return `${set.n}x${set.length}:${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** Groups of series `indices[from..to)` of `set`, or undefined when it has none. */
+export function gatherGroups(set: SeriesSet, indices: ArrayLike<number>, from: number, to: number): Int32Array | undefined {
+  if (!set.group) return undefined;
+  const out = new Int32Array(to - from);
+  for (let r = from; r < to; r++) out[r - from] = set.group[indices[r]!]!;
+  return out;
 }
 
 /** Copy series `indices[from..to)` of `set` into a new row-major Float32Array. */

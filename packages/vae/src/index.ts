@@ -12,13 +12,13 @@ export { checkSeriesSet, fingerprintSeriesSet, seriesSetFromRows, type SeriesSet
 export { deriveSeed, Prng, type PrngState } from './random.js';
 export {
   buildDecoder, buildEncoder, createVae, DECODER_OUTPUT_NAME, decoderSigmaValue, disposeVae, ENCODER_OUTPUT_NAMES,
-  readWeights, vaeVariables, writeWeights, type VaeModel,
+  readWeights, trainableVariables, vaeVariables, writeWeights, initialiseLinearPath, sigmaSpec, LINEAR_LAYERS, type PcaBasis, type VaeModel,
 } from './model.js';
 export { gaussianNll, klPerDimTensor, klWeight, sampleLatent, vaeLossTerms, type LossInputs, type LossTerms } from './loss.js';
 export { Adam, type AdamOptions, type AdamState } from './adam.js';
 export {
   assertTrainableOnBackend, evaluateSet, learningRateScale, resolveTrainSettings, TRAIN_DEFAULTS, trainStep, trainVae,
-  type BatchProgress, type EpochLog, type ResolvedTrainSettings, type StepStats, type StopReason, type TrainingCheckpoint,
+  type BatchProgress, type EpochLog, type EvaluateSetOptions, type ResolvedTrainSettings, type StepStats, type StopReason, type TrainingCheckpoint,
   type TrainVaeData, type TrainVaeOptions, type TrainVaeResult,
 } from './train.js';
 export {

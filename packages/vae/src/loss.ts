@@ -17,6 +17,9 @@ import * as tf from '@tensorflow/tfjs';
 /** log(2 pi) / 2, the constant of the Gaussian log-density per time step. */
 export const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
+/** How the decoder's sigma is set: log of a fixed value, a learned scalar, or per series (with its floor). */
+export type SigmaSpec = number | tf.Tensor | { readonly perSeriesFloor: number };
+
 /** The loss and its parts, all owned by the caller (dispose them, or build them inside `tf.tidy`). */
 export interface LossTerms {
   /** Training objective: recon + beta_eff * (free-bits-floored) KL. */
@@ -39,8 +42,11 @@ export interface LossInputs {
   readonly mu: tf.Tensor2D;
   /** Posterior log-variance, [batch, latent]. */
   readonly logVar: tf.Tensor2D;
-  /** Decoder log sigma: a number (fixed sigma) or a scalar tensor (learned). */
-  readonly logSigma: number | tf.Tensor;
+  /**
+   * Decoder log sigma: a number (fixed sigma), a scalar tensor (learned), or `{ perSeriesFloor }`
+   * for the per-series optimal sigma (see {@link gaussianNll}).
+   */
+  readonly logSigma: SigmaSpec;
   /** KL weight for this step (after warm-up). */
   readonly betaEff: number;
   /** Free-bits floor in nats per latent dimension (0 = none). */
@@ -49,13 +55,20 @@ export interface LossInputs {
 
 /**
  * Per-series Gaussian negative log-likelihood summed over time, shape [batch].
+ * With `{ perSeriesFloor: f }`, each series uses its own maximum-likelihood sigma
+ * sigma_i^2 = max(MSE_i, f^2), giving (L/2)(1 + log(2 pi sigma_i^2)) when MSE_i >= f^2: the
+ * profile likelihood over sigma. Its gradient is that of a Gaussian with sigma held at its
+ * optimum (envelope theorem), i.e. each series' squared error weighted by 1 / (2 sigma_i^2).
  * The caller owns the result.
  */
-export function gaussianNll(x: tf.Tensor2D, xHat: tf.Tensor2D, logSigma: number | tf.Tensor): tf.Tensor1D {
+export function gaussianNll(x: tf.Tensor2D, xHat: tf.Tensor2D, logSigma: SigmaSpec): tf.Tensor1D {
   return tf.tidy(() => {
     const L = x.shape[1];
-    const ls = typeof logSigma === 'number' ? tf.scalar(logSigma) : logSigma;
     const sq = tf.sum(tf.squaredDifference(x, xHat), 1);
+    let ls: tf.Tensor;
+    if (typeof logSigma === 'number') ls = tf.scalar(logSigma);
+    else if (logSigma instanceof tf.Tensor) ls = logSigma;
+    else ls = tf.mul(0.5, tf.log(tf.maximum(tf.div(sq, L), logSigma.perSeriesFloor ** 2)));
     // sum_t (x_t - xhat_t)^2 / (2 sigma^2) + L (log sigma + log(2 pi)/2)
     const quad = tf.mul(sq, tf.mul(0.5, tf.exp(tf.mul(-2, ls))));
     return tf.add(quad, tf.mul(L, tf.add(ls, HALF_LOG_2PI))) as tf.Tensor1D;

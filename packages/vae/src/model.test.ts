@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveVaeConfig } from './config.js';
-import { convOutputLength, createVae, decoderSigmaValue, disposeVae, readWeights, vaeVariables, writeWeights } from './model.js';
+import { reconstruct } from './api.js';
+import { convOutputLength, createVae, decoderSigmaValue, disposeVae, initialiseLinearPath, readWeights, trainableVariables, vaeVariables, writeWeights } from './model.js';
+import { fitPca, pcaReconstruct, relativeMse } from './pca.js';
 import { useBackend } from './test-support/backend.js';
 
 beforeAll(async () => { await useBackend('wasm'); });
@@ -70,4 +72,50 @@ describe('createVae', () => {
     disposeVae(createVae(resolveVaeConfig({ seriesLength: 8, latentDim: 2 })));
     expect(tf.memory().numTensors).toBe(before);
   });
+});
+
+describe('conv decoder and the PCA linear path', () => {
+  it.each([
+    { decoder: 'conv' as const, L: 30, filters: [4, 8], strides: 2 },
+    { decoder: 'conv' as const, L: 32, filters: [4, 8, 8], strides: 2 },
+    { decoder: 'conv' as const, L: 17, filters: [3], strides: 3 },
+  ])('a $decoder decoder with filters $filters maps [latent] to exactly [L = $L]', ({ decoder, L, filters, strides }) => {
+    const m = createVae(resolveVaeConfig({ seriesLength: L, latentDim: 3, encoder: 'conv', decoder, hiddenUnits: [8], conv: { filters, kernelSize: 3, strides } }));
+    try {
+      expect(m.decoder.outputs[0]!.shape).toEqual([null, L]);
+      expect(m.decoder.layers.filter((l) => l.name.startsWith('dec_conv_')).length).toBe(filters.length + 1);
+      const out = tf.tidy(() => (m.decoder.predict(tf.zeros([2, 3])) as tf.Tensor).shape);
+      expect(out).toEqual([2, L]);
+    } finally {
+      disposeVae(m);
+    }
+  });
+
+  it.each([{ decoder: 'dense' as const }, { decoder: 'conv' as const }])(
+    'starts as PCA: decoding the posterior mean of a fresh $decoder model with linearPath pca reproduces PCA (k = latent) to float32 precision',
+    ({ decoder }) => {
+      const L = 24;
+      const n = 60;
+      // Rows on a curved 2-parameter family plus a little structure PCA(3) cannot hold exactly.
+      const x = new Float32Array(n * L);
+      for (let i = 0; i < n; i++) for (let t = 0; t < L; t++) x[i * L + t] = Math.sin((0.2 + 0.01 * i) * t + 0.05 * i) + 0.3 * Math.cos(0.13 * i * t);
+      const m = createVae(resolveVaeConfig({ seriesLength: L, latentDim: 3, encoder: 'conv', decoder, linearPath: 'pca', hiddenUnits: [8], conv: { filters: [4], kernelSize: 3, strides: 2 } }));
+      try {
+        const pca = fitPca(x, n, L, 3);
+        initialiseLinearPath(m, pca);
+        const got = reconstruct(m, x, n);
+        const want = pcaReconstruct(pca, x, n);
+        let worst = 0;
+        for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+        // float32 weights of a whitened projection and its inverse: 1e-5 of values O(1).
+        expect(worst).toBeLessThan(1e-5);
+        // PCA itself is not exact here, so the check is not trivially satisfied by an identity map.
+        expect(relativeMse(x, want, L)).toBeGreaterThan(1e-4);
+        // The linear path is frozen; the networks' weights are what training moves.
+        expect(trainableVariables(m).length).toBe(vaeVariables(m).length - 4);
+      } finally {
+        disposeVae(m);
+      }
+    },
+  );
 });

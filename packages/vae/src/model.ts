@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedVaeConfig } from './config.js';
+import type { SigmaSpec } from './loss.js';
 import { deriveSeed, Prng } from './random.js';
 
 /** An encoder/decoder pair with its configuration and, for `decoderSigma: 'learned'`, log sigma. */
@@ -26,6 +27,56 @@ export interface VaeModel {
 export const ENCODER_OUTPUT_NAMES = ['z_mean', 'z_log_var'] as const;
 /** Name of the decoder's output layer. */
 export const DECODER_OUTPUT_NAME = 'x_mean';
+/** Names of the linear-path layers (`linearPath: 'pca'`). */
+export const LINEAR_LAYERS = { encoder: 'z_mean_linear', decoder: 'x_linear' } as const;
+
+/** What {@link initialiseLinearPath} needs of a PCA fit (see `fitPca`). */
+export interface PcaBasis {
+  readonly length: number;
+  readonly k: number;
+  readonly mean: ArrayLike<number>;
+  /** k x L, row-major, orthonormal rows. */
+  readonly components: ArrayLike<number>;
+  readonly eigenvalues: ArrayLike<number>;
+}
+
+/**
+ * Sets the linear path (`linearPath: 'pca'`) to the whitened PCA of the training data: the
+ * encoder's z_j = v_j . (x - m) / sqrt(lambda_j) and the decoder's x = m + sum_j sqrt(lambda_j)
+ * z_j v_j, so that decoding the posterior mean reproduces PCA's reconstruction exactly while the
+ * network paths are still zero. The path is frozen (not trainable): Adam moves every weight by
+ * about its step size whatever the gradient, which on a family PCA captures to relative MSE
+ * 1e-6 perturbs the reconstruction more than the error being fitted (measured: a trainable path
+ * drifted from PCA's 1e-6 to 4e-6 on an amplifier sweep). Components beyond the data's rank (lambda_j ~ 0) are left at zero.
+ * @throws {Error} if the model has no linear path or the basis does not fit it.
+ */
+export function initialiseLinearPath(model: VaeModel, pca: PcaBasis): void {
+  const { latentDim: D, seriesLength: L } = model.config;
+  if (model.config.linearPath !== 'pca') throw new Error('the model has no linear path');
+  if (pca.length !== L || pca.k > D) throw new Error(`PCA basis of length ${pca.length} with ${pca.k} components does not fit a model of length ${L}, latent ${D}`);
+  const encKernel = new Float32Array(L * D);
+  const encBias = new Float32Array(D);
+  const decKernel = new Float32Array(D * L);
+  const decBias = Float32Array.from(pca.mean);
+  const top = pca.eigenvalues[0] ?? 0;
+  for (let j = 0; j < pca.k; j++) {
+    const lambda = pca.eigenvalues[j]!;
+    if (!(lambda > 1e-12 * top) || !(lambda > 0)) continue;
+    const s = Math.sqrt(lambda);
+    let dot = 0;
+    for (let i = 0; i < L; i++) {
+      const v = pca.components[j * L + i]!;
+      encKernel[i * D + j] = v / s;
+      decKernel[j * L + i] = v * s;
+      dot += pca.mean[i]! * v;
+    }
+    encBias[j] = -dot / s;
+  }
+  tf.tidy(() => {
+    model.encoder.getLayer(LINEAR_LAYERS.encoder).setWeights([tf.tensor2d(encKernel, [L, D]), tf.tensor1d(encBias)]);
+    model.decoder.getLayer(LINEAR_LAYERS.decoder).setWeights([tf.tensor2d(decKernel, [D, L]), tf.tensor1d(decBias)]);
+  });
+}
 
 /** Seeded Glorot-uniform initialiser (Keras' default) drawing its seed from `rng`. */
 function glorot(rng: Prng): ReturnType<typeof tf.initializers.glorotUniform> {
@@ -73,11 +124,24 @@ export function buildEncoder(config: ResolvedVaeConfig): tf.LayersModel {
       .dense({ units, activation: config.activation, kernelInitializer: glorot(rng), name: `enc_dense_${i + 1}` })
       .apply(h) as tf.SymbolicTensor;
   });
-  const zMean = tf.layers
-    .dense({ units: config.latentDim, kernelInitializer: glorot(rng), name: ENCODER_OUTPUT_NAMES[0] })
+  const linear = config.linearPath === 'pca';
+  let zMean = tf.layers
+    .dense({ units: config.latentDim, kernelInitializer: linear ? 'zeros' : glorot(rng), name: linear ? 'z_mean_nonlinear' : ENCODER_OUTPUT_NAMES[0] })
     .apply(h) as tf.SymbolicTensor;
+  if (linear) {
+    // Set to the whitened PCA projection by `initialiseLinearPath`.
+    const zLinear = tf.layers.dense({ units: config.latentDim, kernelInitializer: 'zeros', trainable: false, name: LINEAR_LAYERS.encoder }).apply(input) as tf.SymbolicTensor;
+    zMean = tf.layers.add({ name: ENCODER_OUTPUT_NAMES[0] }).apply([zLinear, zMean]) as tf.SymbolicTensor;
+  }
+  // With the linear path the posterior starts narrow (sd e^-2 = 0.14 of the prior's) around the
+  // PCA scores, so the first epochs refine PCA instead of drowning it in sampling noise.
   const zLogVar = tf.layers
-    .dense({ units: config.latentDim, kernelInitializer: glorot(rng), name: ENCODER_OUTPUT_NAMES[1] })
+    .dense({
+      units: config.latentDim,
+      kernelInitializer: linear ? 'zeros' : glorot(rng),
+      biasInitializer: linear ? tf.initializers.constant({ value: -4 }) : 'zeros',
+      name: ENCODER_OUTPUT_NAMES[1],
+    })
     .apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: [zMean, zLogVar], name: 'encoder' });
 }
@@ -85,6 +149,13 @@ export function buildEncoder(config: ResolvedVaeConfig): tf.LayersModel {
 /**
  * Build the decoder: latent -> reversed hiddenUnits -> L, with a linear output (the data are
  * normalised upstream, so no squashing is imposed on the mean).
+ *
+ * `conv` decoder: after the dense layers, a dense layer to the shape the encoder's Conv1D stack
+ * ends in ([l0, lastFilters], l0 = ceil(L / stride^layers)), then per layer a nearest-neighbour
+ * upsampling by the stride and a 'same' convolution (filters in reverse order), then a linear
+ * 1-channel convolution and a crop to L. The series is kept as an [l, 1, channels] image so that
+ * only built-in layers are used (tf.layers has no UpSampling1D) and the saved model loads with a
+ * plain `tf.loadLayersModel`.
  */
 export function buildDecoder(config: ResolvedVaeConfig): tf.LayersModel {
   const rng = new Prng(deriveSeed(config.seed, 'decoder-init'));
@@ -95,10 +166,40 @@ export function buildDecoder(config: ResolvedVaeConfig): tf.LayersModel {
       .dense({ units, activation: config.activation, kernelInitializer: glorot(rng), name: `dec_dense_${i + 1}` })
       .apply(h) as tf.SymbolicTensor;
   });
-  const out = tf.layers
-    .dense({ units: config.seriesLength, kernelInitializer: glorot(rng), name: DECODER_OUTPUT_NAME })
+  const linear = config.linearPath === 'pca';
+  // With the linear path the network's output layer starts at zero: the decoder starts as PCA.
+  const outInit = linear ? 'zeros' : glorot(rng);
+  const finish = (net: tf.SymbolicTensor): tf.LayersModel => {
+    let out = net;
+    if (linear) {
+      const xLinear = tf.layers.dense({ units: config.seriesLength, kernelInitializer: 'zeros', trainable: false, name: LINEAR_LAYERS.decoder }).apply(input) as tf.SymbolicTensor;
+      out = tf.layers.add({ name: DECODER_OUTPUT_NAME }).apply([xLinear, net]) as tf.SymbolicTensor;
+    }
+    return tf.model({ inputs: input, outputs: out, name: 'decoder' });
+  };
+  const outName = linear ? 'x_nonlinear' : DECODER_OUTPUT_NAME;
+  if (config.decoder === 'dense') {
+    return finish(tf.layers.dense({ units: config.seriesLength, kernelInitializer: outInit, name: outName }).apply(h) as tf.SymbolicTensor);
+  }
+  const { filters, kernelSize, strides } = config.conv;
+  const l0 = convOutputLength(config);
+  const reversed = [...filters].reverse();
+  h = tf.layers
+    .dense({ units: l0 * reversed[0]!, activation: config.activation, kernelInitializer: glorot(rng), name: 'dec_project' })
     .apply(h) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: out, name: 'decoder' });
+  h = tf.layers.reshape({ targetShape: [l0, 1, reversed[0]!], name: 'dec_reshape' }).apply(h) as tf.SymbolicTensor;
+  reversed.forEach((f, i) => {
+    if (strides > 1) h = tf.layers.upSampling2d({ size: [strides, 1], name: `dec_upsample_${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers
+      .conv2d({ filters: f, kernelSize: [kernelSize, 1], padding: 'same', activation: config.activation, kernelInitializer: glorot(rng), name: `dec_conv_${i + 1}` })
+      .apply(h) as tf.SymbolicTensor;
+  });
+  h = tf.layers
+    .conv2d({ filters: 1, kernelSize: [kernelSize, 1], padding: 'same', kernelInitializer: outInit, name: 'dec_conv_out' })
+    .apply(h) as tf.SymbolicTensor;
+  const extra = l0 * strides ** filters.length - config.seriesLength;
+  if (extra > 0) h = tf.layers.cropping2D({ cropping: [[0, extra], [0, 0]], name: 'dec_crop' }).apply(h) as tf.SymbolicTensor;
+  return finish(tf.layers.reshape({ targetShape: [config.seriesLength], name: outName }).apply(h) as tf.SymbolicTensor);
 }
 
 /**
@@ -108,7 +209,8 @@ export function buildDecoder(config: ResolvedVaeConfig): tf.LayersModel {
 export function createVae(config: ResolvedVaeConfig): VaeModel {
   const encoder = buildEncoder(config);
   const decoder = buildDecoder(config);
-  const logSigma = config.decoderSigma === 'learned' ? tf.tidy(() => tf.variable(tf.scalar(0), true)) : null;
+  const groups = config.sigmaGroups.length;
+  const logSigma = config.decoderSigma === 'learned' ? tf.tidy(() => tf.variable(groups > 0 ? tf.zeros([groups]) : tf.scalar(0), true)) : null;
   return { config, encoder, decoder, logSigma };
 }
 
@@ -120,19 +222,60 @@ export function disposeVae(model: VaeModel): void {
 }
 
 /**
- * Every trainable variable of the model in a fixed order (encoder weights, decoder weights,
- * then log sigma): the order used by the optimizer state and by checkpoints.
+ * Every variable of the model in a fixed order (encoder weights, decoder weights, then log
+ * sigma), trainable or not (the frozen PCA path): the order used by checkpoints.
  */
 export function vaeVariables(model: VaeModel): tf.Variable[] {
+  const vars = [...model.encoder.weights, ...model.decoder.weights].map((w) => w.read() as tf.Variable);
+  if (model.logSigma) vars.push(model.logSigma);
+  return vars;
+}
+
+/** The trainable variables, in {@link vaeVariables} order: what the optimizer updates. */
+export function trainableVariables(model: VaeModel): tf.Variable[] {
   const vars = [...model.encoder.trainableWeights, ...model.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
   if (model.logSigma) vars.push(model.logSigma);
   return vars;
 }
 
-/** The decoder noise sigma: the fixed value, or exp of the learned log sigma. */
+/**
+ * The decoder noise sigma: the fixed value, exp of the learned log sigma, or for `per-series`
+ * its floor (each series' own sigma depends on its reconstruction; see `gaussianNll`).
+ */
 export function decoderSigmaValue(model: VaeModel): number {
-  if (model.logSigma === null) return model.config.decoderSigma as number;
-  return Math.exp(model.logSigma.dataSync()[0]!);
+  if (model.logSigma !== null) {
+    // One sigma, or the geometric mean of the groups' sigmas.
+    const ls = Array.from(model.logSigma.dataSync());
+    return Math.exp(ls.reduce((a, b) => a + b, 0) / ls.length);
+  }
+  const { decoderSigma, sigmaFloor } = model.config;
+  return decoderSigma === 'per-series' ? sigmaFloor : (decoderSigma as number);
+}
+
+/** The learned sigma of each group (`config.sigmaGroups`), or null without groups. */
+export function groupSigmas(model: VaeModel): number[] | null {
+  if (model.logSigma === null || model.config.sigmaGroups.length === 0) return null;
+  return Array.from(model.logSigma.dataSync(), (v) => Math.exp(v));
+}
+
+/**
+ * The decoder sigma as the loss takes it (see `SigmaSpec`). With a sigma per group, `groups`
+ * gives each row's group; rows of no known group get the geometric mean. Call inside `tf.tidy`
+ * (it may create tensors).
+ */
+export function sigmaSpec(model: VaeModel, groups?: Int32Array): SigmaSpec {
+  if (model.logSigma !== null) {
+    const G = model.config.sigmaGroups.length;
+    if (G === 0) return model.logSigma;
+    if (!groups) return tf.mean(model.logSigma);
+    // A one-hot product rather than tf.gather: gather's gradient (UnsortedSegmentSum) has no
+    // wasm kernel.
+    const oneHot = new Float32Array(groups.length * G);
+    groups.forEach((g, i) => { oneHot[i * G + g] = 1; });
+    return tf.reshape(tf.matMul(tf.tensor2d(oneHot, [groups.length, G]), tf.reshape(model.logSigma, [G, 1])), [groups.length]);
+  }
+  const { decoderSigma, sigmaFloor } = model.config;
+  return decoderSigma === 'per-series' ? { perSeriesFloor: sigmaFloor } : Math.log(decoderSigma as number);
 }
 
 /** Copy every variable's values (in {@link vaeVariables} order) out of the backend. */

@@ -11,7 +11,7 @@ import { BackendError, VaeConfigError, VaeDataError } from './errors.js';
 import { createVae, disposeVae, readWeights, vaeVariables } from './model.js';
 import { loadCheckpoint, saveCheckpoint } from './node/io.js';
 import { splitSynthetic, useBackend } from './test-support/backend.js';
-import { learningRateScale, trainStep, trainVae, type EpochLog, type TrainVaeOptions } from './train.js';
+import { assertTrainableOnBackend, learningRateScale, trainStep, trainVae, type EpochLog, type TrainVaeOptions } from './train.js';
 
 const L = 32;
 const { train, validation } = splitSynthetic([192, 64, 0], L, 21);
@@ -178,19 +178,15 @@ describe('trainVae', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('refuses to train the conv encoder on wasm (no conv backprop kernels) but trains it on cpu', async () => {
-    const convConfig: VaeConfig = { ...small, encoder: 'conv', conv: { filters: [4], kernelSize: 3, strides: 2 } };
-    await expect(trainVae({ train }, { config: convConfig, epochs: 1 })).rejects.toThrow(BackendError);
-    await expect(trainVae({ train }, { config: convConfig, epochs: 1 })).rejects.toThrow(/Conv2DBackpropFilter/);
-    await useBackend('cpu');
-    try {
-      const r = await trainVae({ train: { ...train, n: 64, x: train.x.slice(0, 64 * L) } }, { config: convConfig, epochs: 2, batchSize: 32 });
-      expect(r.history[1]!.recon).toBeLessThan(r.history[0]!.recon);
-      expect(r.backend).toBe('cpu');
-      disposeVae(r.model);
-    } finally {
-      await useBackend('wasm');
-    }
+  it('trains a conv encoder and decoder on wasm (GEMM conv gradients) and refuses a backend without conv gradients', async () => {
+    const convConfig: VaeConfig = { ...small, encoder: 'conv', decoder: 'conv', conv: { filters: [4], kernelSize: 3, strides: 2 } };
+    const r = await trainVae({ train: { ...train, n: 64, x: train.x.slice(0, 64 * L) } }, { config: convConfig, epochs: 3, batchSize: 32, weightAverageDecay: 0 });
+    expect(r.history[2]!.recon).toBeLessThan(r.history[0]!.recon);
+    expect(r.backend).toBe('wasm');
+    disposeVae(r.model);
+    expect(() => assertTrainableOnBackend(resolveVaeConfig(convConfig), 'no-such-backend')).toThrow(BackendError);
+    expect(() => assertTrainableOnBackend(resolveVaeConfig(convConfig), 'no-such-backend')).toThrow(/Conv2DBackpropFilter/);
+    expect(() => assertTrainableOnBackend(resolveVaeConfig(small), 'no-such-backend')).not.toThrow();
   });
 });
 
@@ -202,5 +198,34 @@ describe('learningRateScale', () => {
     { e: 4, E: 10, f: 1, want: 1 },
   ])('epoch $e of $E with final factor $f -> $want', ({ e, E, f, want }) => {
     expect(learningRateScale(e, E, f)).toBeCloseTo(want, 12);
+  });
+});
+
+describe('adaptive gradient clipping', () => {
+  it('reports the gradient norm, clips a step whose norm is far above the running average, and updates the average', () => {
+    const model = createVae(resolveVaeConfig(small));
+    try {
+      const vars = vaeVariables(model);
+      const rows = train.x.slice(0, 16 * L);
+      const adam = new Adam(vars, { learningRate: 1e-3 });
+      const clip = { factor: 2, average: 1e-6 };
+      const before = readWeights(model);
+      const s = trainStep(model, vars, adam, rows, 16, 1, 1, undefined, clip);
+      expect(s.gradientNorm).toBeGreaterThan(1e-3);
+      // Clipped to 2e-6: the running average moves by (1 - 0.99) of the clipped norm only.
+      expect(clip.average).toBeCloseTo(0.99 * 1e-6 + 0.01 * 2e-6, 12);
+      // Adam's first step is lr * sign-like whatever the scale: weights still move.
+      expect(readWeights(model)).not.toEqual(before);
+      const free = { factor: 2, average: 0 };
+      const s2 = trainStep(model, vars, adam, rows, 16, 2, 1, undefined, free);
+      expect(free.average).toBeCloseTo(s2.gradientNorm, 3);
+      adam.dispose();
+    } finally {
+      disposeVae(model);
+    }
+  });
+
+  it('refuses a clip factor in (0, 1]', async () => {
+    await expect(trainVae({ train }, { ...quick, gradientClip: 0.5 })).rejects.toThrow(/options.gradientClip/);
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './node/backend.js';
-import { useExplicitTransposeMatMul } from './wasm-kernels.js';
+import { useExplicitTransposeMatMul, useGemmConvGradients } from './wasm-kernels.js';
 
 beforeAll(async () => { await initBackend('wasm'); });
 
@@ -54,5 +54,88 @@ describe('useExplicitTransposeMatMul', () => {
       expect(g[i]).toBeCloseTo((probe(h) - probe(-h)) / (2 * h), 3);
     }
     tf.dispose([x, w, grads[w.name]!]);
+  });
+});
+
+/** Direct-loop reference convolution geometry (NHWC, 'same' or 'valid' padding, unit dilation), as TensorFlow defines it. */
+function convReference(xShape: number[], fShape: number[], strides: [number, number], pad: 'same' | 'valid') {
+  const [B, H, W, C] = xShape as [number, number, number, number];
+  const [FH, FW, , O] = fShape as [number, number, number, number];
+  const [SH, SW] = strides;
+  const OH = pad === 'same' ? Math.ceil(H / SH) : Math.ceil((H - FH + 1) / SH);
+  const OW = pad === 'same' ? Math.ceil(W / SW) : Math.ceil((W - FW + 1) / SW);
+  const top = pad === 'same' ? Math.floor(Math.max(0, (OH - 1) * SH + FH - H) / 2) : 0;
+  const left = pad === 'same' ? Math.floor(Math.max(0, (OW - 1) * SW + FW - W) / 2) : 0;
+  const each = (f: (b: number, oh: number, ow: number, kh: number, kw: number, ih: number, iw: number) => void) => {
+    for (let b = 0; b < B; b++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) for (let kh = 0; kh < FH; kh++) for (let kw = 0; kw < FW; kw++) {
+      const ih = oh * SH + kh - top;
+      const iw = ow * SW + kw - left;
+      if (ih >= 0 && ih < H && iw >= 0 && iw < W) f(b, oh, ow, kh, kw, ih, iw);
+    }
+  };
+  const xi = (b: number, h: number, w: number, c: number) => ((b * H + h) * W + w) * C + c;
+  const yi = (b: number, h: number, w: number, o: number) => ((b * OH + h) * OW + w) * O + o;
+  const fi = (kh: number, kw: number, c: number, o: number) => ((kh * FW + kw) * C + c) * O + o;
+  return {
+    yShape: [B, OH, OW, O],
+    /** dW[kh, kw, c, o] = sum over b, oh, ow of x[b, ih, iw, c] * dy[b, oh, ow, o]. */
+    filterGrad(x: Float32Array, dy: Float32Array): Float64Array {
+      const dw = new Float64Array(FH * FW * C * O);
+      each((b, oh, ow, kh, kw, ih, iw) => {
+        for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) dw[fi(kh, kw, c, o)] += x[xi(b, ih, iw, c)]! * dy[yi(b, oh, ow, o)]!;
+      });
+      return dw;
+    },
+    /** dx[b, ih, iw, c] = sum over the taps that read it of w[kh, kw, c, o] * dy[b, oh, ow, o]. */
+    inputGrad(w: Float32Array, dy: Float32Array): Float64Array {
+      const dx = new Float64Array(B * H * W * C);
+      each((b, oh, ow, kh, kw, ih, iw) => {
+        for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) dx[xi(b, ih, iw, c)] += w[fi(kh, kw, c, o)]! * dy[yi(b, oh, ow, o)]!;
+      });
+      return dx;
+    },
+  };
+}
+
+describe('useGemmConvGradients', () => {
+  it('is in place after initBackend (the stock wasm backend has no Conv2DBackpropFilter) and idempotent', () => {
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    expect(useGemmConvGradients('wasm')).toBe(true);
+    expect(useGemmConvGradients('no-such-backend')).toBe(false);
+  });
+
+  it.each([
+    { name: 'conv1d stride 2 same (encoder)', x: [3, 1, 16, 2], f: [1, 5, 2, 3], s: [1, 2] as [number, number], pad: 'same' as const },
+    { name: 'conv1d stride 1 same, length-major (decoder)', x: [2, 12, 1, 4], f: [5, 1, 4, 3], s: [1, 1] as [number, number], pad: 'same' as const },
+    { name: 'conv1d stride 3 valid', x: [2, 1, 17, 3], f: [1, 4, 3, 2], s: [1, 3] as [number, number], pad: 'valid' as const },
+    { name: 'conv2d 3x3 stride 2 same, even input', x: [2, 6, 8, 2], f: [3, 3, 2, 4], s: [2, 2] as [number, number], pad: 'same' as const },
+    { name: 'one output channel', x: [4, 1, 9, 5], f: [1, 3, 5, 1], s: [1, 1] as [number, number], pad: 'same' as const },
+  ])('$name: both gradients match a direct loop and leak nothing', ({ x: xs, f: fs, s, pad }) => {
+    const ref = convReference(xs, fs, s, pad);
+    const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+    const xv = Float32Array.from({ length: size(xs) }, (_, i) => Math.sin(0.7 * i + 0.3));
+    const wv = Float32Array.from({ length: size(fs) }, (_, i) => Math.cos(1.3 * i));
+    const dyv = Float32Array.from({ length: size(ref.yShape) }, (_, i) => Math.sin(2.1 * i + 1));
+    const before = tf.memory().numTensors;
+    const [dw, dx] = tf.tidy(() => {
+      const x = tf.tensor4d(xv, xs as [number, number, number, number]);
+      const w = tf.tensor4d(wv, fs as [number, number, number, number]);
+      const dy = tf.tensor4d(dyv, ref.yShape as [number, number, number, number]);
+      // The gradients of sum(conv(x, w) * dy) w.r.t. w and x are exactly the two backprop kernels.
+      const g = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, s, pad), dy)));
+      const [gx, gw] = g([x, w]);
+      return [gw!, gx!];
+    });
+    const gotW = dw.dataSync();
+    const gotX = dx.dataSync();
+    tf.dispose([dw, dx]);
+    expect(tf.memory().numTensors).toBe(before);
+    const wantW = ref.filterGrad(xv, dyv);
+    const wantX = ref.inputGrad(wv, dyv);
+    expect(gotW.length).toBe(wantW.length);
+    expect(gotX.length).toBe(wantX.length);
+    // float32 sums of up to a few hundred O(1) products: 1e-4 absolute.
+    wantW.forEach((v, i) => expect(Math.abs(gotW[i]! - v)).toBeLessThan(1e-4));
+    wantX.forEach((v, i) => expect(Math.abs(gotX[i]! - v)).toBeLessThan(1e-4));
   });
 });

@@ -32,6 +32,10 @@ export interface CommandDefinition<O extends OptionTable, P extends PositionalTa
   positionals?: P;
   options?: O;
   examples?: readonly (readonly [string, string])[];
+  /** Extra yargs parser settings of this command (e.g. `{ 'populate--': true }`). */
+  parserConfiguration?: Record<string, boolean>;
+  /** A usage line replacing yargs' own. */
+  usage?: string;
   /** Builds the task's options from the arguments and runs it. */
   run(args: CommandArgs<O, P>, context: CommandContext): Promise<unknown>;
 }
@@ -49,7 +53,8 @@ export function defineCommand<const O extends OptionTable = {}, const P extends 
     command: definition.command,
     describe: definition.describe,
     builder: (y: Argv) => {
-      let b = y;
+      let b = definition.parserConfiguration ? y.parserConfiguration(definition.parserConfiguration) : y;
+      if (definition.usage) b = b.usage(definition.usage);
       for (const [name, spec] of Object.entries(definition.positionals ?? {})) b = b.positional(name, spec);
       for (const [name, spec] of Object.entries({ ...(definition.options ?? {}), ...COMMON_OPTIONS })) {
         b = b.option(name, spec.type === 'boolean' || spec.type === 'count' ? spec : { requiresArg: true, ...spec });

@@ -6,9 +6,10 @@ import { PACKAGE_VERSION } from '../version.js';
 import type { Command } from './command.js';
 import { compareCommand } from './commands/compare.js';
 import { baselineCommand, inspectCommand, mergeCommand, normalizeCommand, sweepPathsCommand } from './commands/datasets.js';
-import { checkReportCommand, demoCommand } from './commands/demo.js';
+import { checkReportCommand, demoCommand, experimentCommand } from './commands/demo.js';
 import { networksCommand, validateCommand } from './commands/networks.js';
 import { simulateCommand } from './commands/simulate.js';
+import { slurmCommand, slurmResubmitCommand, slurmStatusCommand } from './commands/slurm.js';
 import { trainCommand } from './commands/train.js';
 import { reportError } from './report-error.js';
 
@@ -17,7 +18,7 @@ export { exitCodeFor } from './report-error.js';
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: readonly Command[] = [
   simulateCommand, networksCommand, validateCommand, sweepPathsCommand, baselineCommand, normalizeCommand, inspectCommand,
-  mergeCommand, trainCommand, compareCommand, checkReportCommand, demoCommand,
+  mergeCommand, trainCommand, compareCommand, checkReportCommand, demoCommand, experimentCommand, slurmCommand, slurmStatusCommand, slurmResubmitCommand,
 ];
 
 /** Options of {@link main}. */

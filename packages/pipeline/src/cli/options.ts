@@ -4,18 +4,21 @@
  * the packages that define them.
  */
 import type { Options } from 'yargs';
+import { DEFAULT_SOLVER, SOLVER_DEFINITIONS, SOLVERS } from '@penvae/simulator';
 import { InputError } from '../errors.js';
 import { describeFound } from '../check-options.js';
 import { DEFAULT_SERIES_LENGTH, SCALINGS } from '../dataset/normalize.js';
-import { DEFAULT_SOLVER, describeSolverDefault, SOLVER_NAMES } from '../solvers.js';
-import { BACKEND_CHOICES } from '../tasks/train-checks.js';
+import { BACKEND_CHOICES } from '../tasks/train-options.js';
 
-/** Solver choice and tolerances. */
+/** One line per solver of the simulator's registry, for help texts. */
+const eachSolver = (f: (d: (typeof SOLVER_DEFINITIONS)[number]) => string) => SOLVER_DEFINITIONS.map(f).join('; ');
+
+/** Solver choice, tolerances and step budget (choices and defaults from the simulator's solver registry). */
 export const SOLVER_OPTIONS = {
-  solver: { choices: SOLVER_NAMES, describe: `integrator (default ${DEFAULT_SOLVER}): stiff Rosenbrock (RODAS5P) or odex (GBS)` },
-  rtol: { type: 'number', describe: `relative tolerance (default: ${describeSolverDefault('rtol')})` },
-  atol: { type: 'number', describe: `absolute tolerance, nM (default: ${describeSolverDefault('atol')})` },
-  'max-steps': { type: 'number', describe: `step budget per simulation (default: ${describeSolverDefault('maxSteps')})` },
+  solver: { choices: SOLVERS, describe: `integrator (default ${DEFAULT_SOLVER}): ${eachSolver((d) => `${d.name}: ${d.description}`)}` },
+  rtol: { type: 'number', describe: `relative tolerance (default: ${eachSolver((d) => `${d.name} ${d.rtol}`)})` },
+  atol: { type: 'number', describe: `absolute tolerance, nM (default: ${eachSolver((d) => `${d.name} ${d.atol}`)})` },
+  'max-steps': { type: 'number', describe: `step budget per simulation (default: ${eachSolver((d) => `${d.name} ${d.maxSteps}`)})` },
 } as const satisfies Record<string, Options>;
 
 /** The output time grid. */
@@ -37,17 +40,18 @@ export const BACKEND_OPTION = {
 /** The normalisation stage. */
 export const NORMALIZATION_OPTIONS = {
   strand: { type: 'string', describe: 'observed series to normalise (default: the first signal strand / species)' },
-  window: { type: 'string', coerce: parseWindow, describe: 'time window start:end to normalise over (default: the whole grid)' },
+  window: { type: 'string', coerce: parseWindow, describe: 'time window start:end to normalise over, or auto (a sweep\'s default: chosen from its first samples); normalize keeps the file\'s' },
   length: { type: 'number', describe: `resampled length L of the normalised series (default ${DEFAULT_SERIES_LENGTH})` },
   scale: { choices: SCALINGS, describe: 'per-series min-max (default), per-series z-score, or min-max fitted on the whole dataset' },
 } as const satisfies Record<string, Options>;
 
-/** Parses `--window start:end`. */
-export function parseWindow(text: string): [number, number] {
+/** Parses `--window start:end` (or `auto`: a sweep chooses it from its first samples). */
+export function parseWindow(text: string): [number, number] | 'auto' {
+  if (String(text).trim() === 'auto') return 'auto';
   const m = /^\s*([-+\d.eE]+)\s*:\s*([-+\d.eE]+)\s*$/.exec(String(text));
   const a = m ? Number(m[1]) : Number.NaN;
   const b = m ? Number(m[2]) : Number.NaN;
-  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new InputError(`--window ${text}: expected start:end in the time grid's units, e.g. 1000:6000`);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new InputError(`--window ${text}: expected start:end in the time grid's units, e.g. 1000:6000, or auto`);
   return [a, b];
 }
 

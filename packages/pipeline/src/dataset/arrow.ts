@@ -1,4 +1,5 @@
-import { createWriteStream, readFileSync, renameSync, type WriteStream } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import {
   Field,
   FixedSizeList,
@@ -8,6 +9,7 @@ import {
   makeData,
   RecordBatch,
   RecordBatchFileWriter,
+  RecordBatchReader,
   RecordBatchStreamWriter,
   Schema,
   Struct,
@@ -23,70 +25,209 @@ import { AtomicFile } from '../io/atomic.js';
 import {
   BATCH_ROWS,
   DATASET_FORMAT_VERSION,
-  LEADING_COLUMNS,
+  datasetColumns,
+  emptyRow,
   METADATA_KEYS,
-  RAW_PREFIX,
+  REQUIRED_COLUMNS,
+  type CellValue,
+  type ColumnType,
+  type DatasetColumn,
   type DatasetLayout,
   type DatasetRow,
   type NormalizationSpec,
   type TimeGridSpec,
 } from './schema.js';
 
-/** Validity bitmap (LSB first) from a predicate; undefined when every value is valid. */
-function validity(n: number, valid: (i: number) => boolean): { bitmap: Uint8Array | undefined; nulls: number } {
-  const bitmap = new Uint8Array(Math.ceil(n / 8));
-  let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    if (valid(i)) bitmap[i >> 3]! |= 1 << (i & 7);
-    else nulls++;
-  }
-  return { bitmap: nulls ? bitmap : undefined, nulls };
-}
-
-function float64Data(values: (number | null)[]): Data<Float64> {
-  const n = values.length;
-  const { bitmap, nulls } = validity(n, (i) => values[i] !== null);
-  const data = Float64Array.from(values, (v) => (v === null ? 0 : v));
-  return makeData({ type: new Float64(), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), data });
-}
-
-function int32Data(values: (number | null)[]): Data<Int32> {
-  const n = values.length;
-  const { bitmap, nulls } = validity(n, (i) => values[i] !== null);
-  const data = Int32Array.from(values, (v) => v ?? 0);
-  return makeData({ type: new Int32(), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), data });
-}
-
-function uint32Data(values: number[]): Data<Uint32> {
-  return makeData({ type: new Uint32(), length: values.length, nullCount: 0, data: Uint32Array.from(values) });
-}
-
-const encoder = new TextEncoder();
-
-function utf8Data(values: (string | null)[]): Data<Utf8> {
-  const n = values.length;
-  const { bitmap, nulls } = validity(n, (i) => values[i] !== null);
-  const encoded = values.map((v) => encoder.encode(v ?? ''));
-  const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + encoded[i]!.length;
-  const bytes = new Uint8Array(offsets[n]!);
-  encoded.forEach((e, i) => bytes.set(e, offsets[i]!));
-  return makeData({ type: new Utf8(), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), valueOffsets: offsets, data: bytes });
-}
-
 function listType(length: number): FixedSizeList<Float32> {
   return new FixedSizeList(length, new Field('item', new Float32(), false));
 }
 
-function float32ListData(values: (Float32Array | null)[], length: number): Data<FixedSizeList<Float32>> {
-  const n = values.length;
-  const { bitmap, nulls } = validity(n, (i) => values[i] !== null);
-  const flat = new Float32Array(n * length);
-  values.forEach((v, i) => {
-    if (v) flat.set(v, i * length);
-  });
-  const child = makeData({ type: new Float32(), length: n * length, nullCount: 0, data: flat });
-  return makeData({ type: listType(length), length: n, nullCount: nulls, ...(bitmap ? { nullBitmap: bitmap } : {}), child });
+const encoder = new TextEncoder();
+
+/**
+ * Builds one column of a record batch row by row, into buffers allocated once per writer and
+ * reused for every batch: the rows die as soon as they are added (a sweep's main thread then
+ * allocates little that survives, so its heap does not grow), and nothing is rebuilt per batch.
+ * The buffers handed to Arrow are views that are only valid until the next batch: the encoder
+ * copies the bytes out first.
+ */
+interface ColumnBuilder {
+  append(row: DatasetRow): void;
+  /** The Arrow data of the rows appended since the last call; then starts a new batch. */
+  finish(): Data<DataType>;
+}
+
+/** Validity bits (LSB first) of one batch; the bitmap is left out when every value is valid. */
+class Validity {
+  readonly #bits: Uint8Array;
+  length = 0;
+  nulls = 0;
+
+  constructor(capacity: number) {
+    this.#bits = new Uint8Array(Math.ceil(capacity / 8));
+  }
+
+  push(valid: boolean): void {
+    if (valid) this.#bits[this.length >> 3]! |= 1 << (this.length & 7);
+    else this.nulls++;
+    this.length++;
+  }
+
+  /** `nullCount` and `nullBitmap` for makeData, then resets. */
+  take(): { nullCount: number; nullBitmap?: Uint8Array } {
+    const nullCount = this.nulls;
+    const bytes = Math.ceil(this.length / 8);
+    const taken = nullCount ? { nullCount, nullBitmap: this.#bits.slice(0, bytes) } : { nullCount };
+    this.#bits.fill(0, 0, bytes);
+    this.length = 0;
+    this.nulls = 0;
+    return taken;
+  }
+}
+
+function numberBuilder(column: DatasetColumn & { type: 'int32' | 'uint32' | 'float64' }, capacity: number): ColumnBuilder {
+  const values = column.type === 'int32' ? new Int32Array(capacity) : column.type === 'uint32' ? new Uint32Array(capacity) : new Float64Array(capacity);
+  const type = arrowType(column);
+  const validity = new Validity(capacity);
+  const write = column.write as (row: DatasetRow) => number | null;
+  return {
+    append(row) {
+      const v = write(row);
+      values[validity.length] = v ?? 0;
+      validity.push(v !== null);
+    },
+    finish() {
+      const length = validity.length;
+      return makeData({ type, length, ...validity.take(), data: values.subarray(0, length) } as Parameters<typeof makeData>[0]) as Data<DataType>;
+    },
+  };
+}
+
+function utf8Builder(column: DatasetColumn & { type: 'utf8' }, capacity: number): ColumnBuilder {
+  const offsets = new Int32Array(capacity + 1);
+  let bytes = new Uint8Array(16 * 1024);
+  const validity = new Validity(capacity);
+  return {
+    append(row) {
+      const v = column.write(row);
+      const i = validity.length;
+      let end = offsets[i]!;
+      if (v !== null && v.length > 0) {
+        // UTF-8 takes at most 3 bytes per UTF-16 unit.
+        if (end + 3 * v.length > bytes.length) {
+          const grown = new Uint8Array(Math.max(2 * bytes.length, end + 3 * v.length));
+          grown.set(bytes.subarray(0, end));
+          bytes = grown;
+        }
+        end += encoder.encodeInto(v, bytes.subarray(end)).written;
+      }
+      offsets[i + 1] = end;
+      validity.push(v !== null);
+    },
+    finish() {
+      const length = validity.length;
+      const data = makeData({ type: new Utf8(), length, ...validity.take(), valueOffsets: offsets.subarray(0, length + 1), data: bytes.subarray(0, offsets[length]) });
+      return data;
+    },
+  };
+}
+
+function listBuilder(column: DatasetColumn & { type: 'float32-list' }, capacity: number): ColumnBuilder {
+  const size = column.listSize;
+  const flat = new Float32Array(capacity * size);
+  const type = listType(size);
+  const validity = new Validity(capacity);
+  return {
+    append(row) {
+      const v = column.write(row);
+      const at = validity.length * size;
+      if (v === null) flat.fill(0, at, at + size);
+      else if (v.length !== size) throw new Error(`${column.name}: a series of ${v.length} values in a column of ${size}`);
+      else flat.set(v, at);
+      validity.push(v !== null);
+    },
+    finish() {
+      const length = validity.length;
+      const child = makeData({ type: new Float32(), length: length * size, nullCount: 0, data: flat.subarray(0, length * size) });
+      return makeData({ type, length, ...validity.take(), child });
+    },
+  };
+}
+
+function columnBuilder(column: DatasetColumn, capacity: number): ColumnBuilder {
+  switch (column.type) {
+    case 'utf8':
+      return utf8Builder(column, capacity);
+    case 'float32-list':
+      return listBuilder(column, capacity);
+    default:
+      return numberBuilder(column, capacity);
+  }
+}
+
+/** The Arrow type of a column. */
+function arrowType(column: DatasetColumn): DataType {
+  switch (column.type) {
+    case 'int32':
+      return new Int32();
+    case 'uint32':
+      return new Uint32();
+    case 'float64':
+      return new Float64();
+    case 'utf8':
+      return new Utf8();
+    case 'float32-list':
+      return listType(column.listSize);
+  }
+}
+
+const decoder = new TextDecoder();
+
+/** Reads cells of one column's Arrow data (logical row index, as Arrow's own getters take it). */
+function cellReader<T extends ColumnType>(type: T, data: Data): (i: number) => CellValue[T] | null;
+function cellReader(type: ColumnType, data: Data): (i: number) => CellValue[ColumnType] | null {
+  const valid = (i: number) => data.getValid(i);
+  switch (type) {
+    case 'int32':
+    case 'uint32':
+    case 'float64': {
+      const values = data.values as Int32Array | Uint32Array | Float64Array;
+      return (i) => (valid(i) ? values[i]! : null);
+    }
+    case 'utf8': {
+      const values = data.values as Uint8Array;
+      const offsets = data.valueOffsets as Int32Array;
+      return (i) => (valid(i) ? decoder.decode(values.subarray(offsets[i]!, offsets[i + 1]!)) : null);
+    }
+    case 'float32-list': {
+      const size = (data.type as FixedSizeList).listSize;
+      const values = data.children[0]!.values as Float32Array;
+      return (i) => (valid(i) ? values.slice(i * size, (i + 1) * size) : null);
+    }
+  }
+}
+
+/**
+ * The rows of one record batch, read through the column table. Columns the file lacks stay
+ * empty (null) in the rows.
+ */
+export function batchRows(batch: RecordBatch, layout: DatasetLayout): DatasetRow[] {
+  const readers: ((row: DatasetRow, i: number) => void)[] = [];
+  for (const column of datasetColumns(layout)) {
+    const index = batch.schema.fields.findIndex((f) => f.name === column.name);
+    if (index < 0) continue;
+    const data = batch.getChildAt(index)!.data[0]!;
+    const read = column.read as (row: DatasetRow, value: unknown) => void;
+    const cell = cellReader(column.type, data);
+    readers.push((row, i) => read(row, cell(i)));
+  }
+  const rows: DatasetRow[] = [];
+  for (let i = 0; i < batch.numRows; i++) {
+    const row = emptyRow(layout);
+    for (const read of readers) read(row, i);
+    rows.push(row);
+  }
+  return rows;
 }
 
 /**
@@ -95,12 +236,39 @@ function float32ListData(values: (Float32Array | null)[], length: number): Data<
  * stream path reject them. This writer adds the stream's Schema message after the leading
  * magic, as the C++/Rust writers do. Everything else (blocks, footer) is Arrow JS's own.
  */
-class SpecCompliantFileWriter extends RecordBatchFileWriter {
+class DatasetFileEncoder extends RecordBatchFileWriter {
+  #chunks: Uint8Array[] = [];
+
   protected override _writeSchema(schema: Schema): this {
     super._writeSchema(schema); // magic + padding
     const stream = new RecordBatchStreamWriter().writeAll(new Table(schema)).toUint8Array(true);
     // A schema-only stream is the Schema message followed by the 8-byte end-of-stream marker.
     return this._write(stream.subarray(0, stream.byteLength - 8));
+  }
+
+  /*
+   * Every byte the writer produces passes here. Arrow JS would queue it in an unbounded
+   * in-memory stream; collecting it instead lets DatasetWriter hand each batch's bytes to the
+   * disk itself and wait for them (back-pressure).
+   */
+  protected override _write(chunk: unknown): this {
+    if (!this._started) return this;
+    if (!ArrayBuffer.isView(chunk)) throw new Error('DatasetFileEncoder: expected bytes');
+    if (chunk.byteLength > 0) {
+      this.#chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      this._position += chunk.byteLength;
+    }
+    return this;
+  }
+
+  /**
+   * A copy of the bytes produced since the last call, as one buffer (a copy, because the
+   * column builders reuse the buffers the chunks point into).
+   */
+  take(): Uint8Array {
+    const chunks = this.#chunks;
+    this.#chunks = [];
+    return Buffer.concat(chunks);
   }
 }
 
@@ -121,26 +289,7 @@ export interface DatasetMetadata {
 
 /** The Arrow schema of a dataset with this layout and provenance. */
 export function datasetSchema(layout: DatasetLayout, meta: DatasetMetadata): Schema {
-  const fields: Field[] = [
-    new Field('sample_id', new Int32(), false),
-    new Field('network', new Utf8(), false),
-    new Field('family', new Utf8(), false),
-    new Field('seed', new Uint32(), false),
-    new Field('outcome', new Utf8(), false),
-    new Field('message', new Utf8(), false),
-    new Field('steps', new Int32(), true),
-    new Field('rejected_steps', new Int32(), true),
-    new Field('rhs_calls', new Int32(), true),
-    new Field('jacobian_calls', new Int32(), true),
-    ...layout.parameters.map((p) => new Field(p, new Float64(), true)),
-    ...layout.observables.map((o) => new Field(`${RAW_PREFIX}${o}`, listType(layout.rawLength), true)),
-    new Field('series', listType(layout.seriesLength), true),
-    new Field('series_offset', new Float64(), true),
-    new Field('series_scale', new Float64(), true),
-    new Field('behaviour', new Utf8(), true),
-    new Field('period', new Float64(), true),
-    new Field('amplitude', new Float64(), true),
-  ];
+  const fields = datasetColumns(layout).map((c) => new Field(c.name, arrowType(c), c.nullable));
   const metadata = new Map<string, string>([
     [METADATA_KEYS.formatVersion, DATASET_FORMAT_VERSION],
     [METADATA_KEYS.packageVersion, meta.packageVersion],
@@ -157,99 +306,129 @@ export function datasetSchema(layout: DatasetLayout, meta: DatasetMetadata): Sch
   return new Schema(fields, metadata);
 }
 
-/** One record batch from rows (all of the same layout). */
-export function rowsToBatch(schema: Schema, layout: DatasetLayout, rows: DatasetRow[]): RecordBatch {
-  const stat = (key: 'steps' | 'rejectedSteps' | 'rhsCalls' | 'jacobianCalls') => int32Data(rows.map((r) => (r.stats ? r.stats[key] : null)));
-  const children: Data<DataType>[] = [
-    int32Data(rows.map((r) => r.sampleId)),
-    utf8Data(rows.map((r) => r.network)),
-    utf8Data(rows.map((r) => r.family)),
-    uint32Data(rows.map((r) => r.seed)),
-    utf8Data(rows.map((r) => r.outcome)),
-    utf8Data(rows.map((r) => r.message)),
-    stat('steps'),
-    stat('rejectedSteps'),
-    stat('rhsCalls'),
-    stat('jacobianCalls'),
-    ...layout.parameters.map((_, p) => float64Data(rows.map((r) => (Number.isNaN(r.parameters[p]!) ? null : r.parameters[p]!)))),
-    ...layout.observables.map((_, o) => float32ListData(rows.map((r) => r.raw[o] ?? null), layout.rawLength)),
-    float32ListData(rows.map((r) => r.series), layout.seriesLength),
-    float64Data(rows.map((r) => r.offset)),
-    float64Data(rows.map((r) => r.scale)),
-    utf8Data(rows.map((r) => r.behaviour)),
-    float64Data(rows.map((r) => r.period)),
-    float64Data(rows.map((r) => r.amplitude)),
-  ];
-  const struct = makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children });
-  return new RecordBatch(schema, struct);
+/** Where a dataset's bytes go: by default its file, written atomically ({@link AtomicFile}). */
+export interface ByteSink {
+  /** Appends bytes; resolves when they are written (a slow disk resolves late). */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Publishes what was written. */
+  commit(): void;
+  /** Discards what was written. */
+  abort(): void;
+}
+
+function atomicFileSink(path: string): ByteSink {
+  // AtomicFile reserves (and registers for interrupt cleanup) a temporary sibling and renames
+  // it into place on commit: an interrupted or failed run leaves nothing under the final name.
+  const file = new AtomicFile(path);
+  return { write: (bytes) => file.writeAsync(bytes), commit: () => file.commit(), abort: () => file.abort() };
+}
+
+/** Options of {@link DatasetWriter}. */
+export interface DatasetWriterOptions {
+  /** Where the bytes go. @default the file at `path`, written atomically */
+  sink?: ByteSink;
 }
 
 /**
- * Streams record batches into an Arrow IPC file, atomically: bytes go to a hidden temporary
- * sibling as they are produced (memory stays flat however many rows), and {@link commit}
- * renames it into place. An interrupted or failed run leaves nothing under the final name.
+ * Writes a dataset: the one writer every command uses. Rows go in by increasing sample_id;
+ * record batches end at every multiple of {@link BATCH_ROWS} in sample_id (and where a gap in
+ * the ids crosses one), so a file does not depend on workers or shards. Each complete batch is
+ * encoded and written at once, and {@link add} resolves only when its bytes are written: a
+ * caller that awaits every `add` holds at most one batch, however slow the disk
+ * (back-pressure). {@link commit} publishes the file; until then nothing is under its name.
  */
 export class DatasetWriter {
   readonly path: string;
   readonly schema: Schema;
-  readonly #file: AtomicFile;
-  readonly #stream: WriteStream;
-  readonly #writer: RecordBatchFileWriter;
-  readonly #readable: NodeJS.ReadableStream & { destroy(): void };
-  readonly #done: Promise<void>;
+  readonly layout: DatasetLayout;
+  readonly #builders: ColumnBuilder[];
+  readonly #encoder = new DatasetFileEncoder();
+  readonly #sink: ByteSink;
+  /** Rows in the batch being built, and the BATCH_ROWS block they belong to. */
+  #batchRows = 0;
+  #batchBlock = -1;
+  #lastId = -1;
+  /** Sink writes in order: each waits for the one before. */
+  #written: Promise<void> = Promise.resolve();
+  /** Rows added so far. */
   rows = 0;
+  /** Bytes handed to the sink so far. */
+  bytes = 0;
 
-  constructor(path: string, schema: Schema) {
+  constructor(path: string, layout: DatasetLayout, meta: DatasetMetadata, options: DatasetWriterOptions = {}) {
     this.path = path;
-    this.schema = schema;
-    // AtomicFile reserves (and registers for interrupt cleanup) the temporary name; the bytes
-    // are streamed by a Node write stream on the same file.
-    this.#file = new AtomicFile(path);
-    this.#stream = createWriteStream(this.#file.temporaryPath);
-    this.#done = new Promise((resolve, reject) => {
-      this.#stream.on('close', resolve);
-      this.#stream.on('error', reject);
-    });
-    this.#writer = new SpecCompliantFileWriter();
-    this.#readable = this.#writer.toNodeStream();
-    this.#readable.pipe(this.#stream);
-    // Start with the schema so that even a dataset of zero rows is a valid file.
-    this.#writer.reset(undefined, schema);
+    this.layout = layout;
+    this.#builders = datasetColumns(layout).map((c) => columnBuilder(c, BATCH_ROWS));
+    this.schema = datasetSchema(layout, meta);
+    this.#sink = options.sink ?? atomicFileSink(path);
+    // Start with the schema so that even a dataset of zero rows is a valid file, and so that
+    // an unfinished file says what it is (dataset/shards.ts reads it to name killed shards).
+    this.#encoder.reset(undefined, this.schema);
+    // A failure is seen by the next add() or commit(), which wait for this write.
+    this.#write().catch(() => undefined);
   }
 
-  /** Appends a batch (its schema must be this writer's). */
-  write(batch: RecordBatch): void {
-    this.#writer.write(batch);
-    this.rows += batch.numRows;
+  /**
+   * Adds a row (sample_id greater than every row before). Resolves at once unless the row
+   * completed a batch; then when that batch's bytes are written.
+   */
+  async add(row: DatasetRow): Promise<void> {
+    if (row.sampleId <= this.#lastId) throw new Error(`DatasetWriter: sample ${row.sampleId} after ${this.#lastId} (rows must come in increasing sample_id)`);
+    this.#lastId = row.sampleId;
+    const block = Math.floor(row.sampleId / BATCH_ROWS);
+    if (this.#batchRows && block !== this.#batchBlock) await this.#flush();
+    this.#batchBlock = block;
+    for (const builder of this.#builders) builder.append(row);
+    this.#batchRows++;
+    this.rows++;
+    if ((row.sampleId + 1) % BATCH_ROWS === 0) await this.#flush();
   }
 
-  /** Writes the footer, waits for the bytes to reach the disk, and renames into place. */
+  /** Writes the pending rows, the footer, and publishes the file. */
   async commit(): Promise<void> {
-    this.#writer.close();
-    await this.#done;
-    renameSync(this.#file.temporaryPath, this.path);
-    this.#file.abort(); // forgets the temporary (already renamed away; nothing to delete)
+    await this.#flush();
+    this.#encoder.close(); // the footer
+    await this.#write();
+    this.#sink.commit();
   }
 
   /** Discards everything written so far. */
   async abort(): Promise<void> {
-    // Destroying the reading side ends Arrow's byte queue quietly; writer.abort() would reject
-    // the queue's pending read, an unhandled rejection that killed the process mid-cleanup.
-    this.#readable.destroy();
-    this.#stream.destroy();
-    await this.#done.catch(() => undefined);
-    this.#file.abort();
+    await this.#written.catch(() => undefined);
+    this.#sink.abort();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#batchRows) {
+      const children = this.#builders.map((b) => b.finish());
+      const struct = makeData({ type: new Struct(this.schema.fields), length: this.#batchRows, nullCount: 0, children });
+      this.#encoder.write(new RecordBatch(this.schema, struct));
+      this.#batchRows = 0;
+    }
+    await this.#write();
+  }
+
+  #write(): Promise<void> {
+    const bytes = this.#encoder.take();
+    this.bytes += bytes.byteLength;
+    this.#written = this.#written.then(() => (bytes.byteLength ? this.#sink.write(bytes) : undefined));
+    return this.#written;
   }
 }
 
-/** A dataset read back: the table, its layout and its parsed provenance. */
-export interface Dataset {
+/** What a dataset's schema says: its columns, layout and parsed provenance. */
+export interface DatasetHeader {
   path: string;
-  table: Table;
+  schema: Schema;
   layout: DatasetLayout;
   meta: DatasetMetadata;
   /** Raw metadata map (strings), as stored. */
   rawMetadata: Map<string, string>;
+}
+
+/** A dataset read back: the table, its layout and its parsed provenance. */
+export interface Dataset extends DatasetHeader {
+  table: Table;
 }
 
 function parseJsonMeta<T>(metadata: Map<string, string>, key: string, path: string): T {
@@ -262,18 +441,39 @@ function parseJsonMeta<T>(metadata: Map<string, string>, key: string, path: stri
   }
 }
 
+function cannotRead(path: string, error: unknown): InputError {
+  return new InputError(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+}
+
 /** `ARROW1`: the magic at both ends of an Arrow IPC file. */
 const ARROW_MAGIC = Buffer.from('ARROW1');
 
 /**
- * Why bytes that Arrow could not read are unreadable: an IPC file cut short (the leading magic
- * without the trailing one: a copy or a write that did not finish), or not an IPC file at all.
+ * A file Arrow could not read: an IPC file cut short (the leading magic without the trailing
+ * one: a copy, download or write that did not finish) says so; anything else is not an IPC file.
  */
-function describeUnreadableIpc(bytes: Buffer, error: unknown): string {
-  const starts = bytes.subarray(0, ARROW_MAGIC.length).equals(ARROW_MAGIC);
-  const ends = bytes.subarray(bytes.length - ARROW_MAGIC.length).equals(ARROW_MAGIC);
-  if (starts && !ends) return `the file is truncated (${bytes.length} bytes of an Arrow IPC file whose end is missing: an interrupted copy or download?)`;
-  return `not an Arrow IPC file (${error instanceof Error ? error.message : String(error)})`;
+function notArrow(path: string, error: unknown): InputError {
+  let starts = false;
+  let ends = false;
+  let size = 0;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      size = fstatSync(fd).size;
+      const head = Buffer.alloc(ARROW_MAGIC.length);
+      const tail = Buffer.alloc(ARROW_MAGIC.length);
+      starts = readSync(fd, head, 0, head.length, 0) === head.length && head.equals(ARROW_MAGIC);
+      ends = size >= 2 * ARROW_MAGIC.length && readSync(fd, tail, 0, tail.length, size - tail.length) === tail.length && tail.equals(ARROW_MAGIC);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // unreadable now: say what Arrow said
+  }
+  if (starts && !ends) {
+    return new InputError(`${path}: the file is truncated (${size} bytes of an Arrow IPC file whose end is missing: an interrupted copy, download or write?)`, { cause: error });
+  }
+  return new InputError(`${path}: not an Arrow IPC file (${error instanceof Error ? error.message : String(error)})`, { cause: error });
 }
 
 /**
@@ -286,16 +486,65 @@ export function readDataset(path: string, required: readonly string[] = ['series
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new InputError(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    throw cannotRead(path, error);
   }
   let table: Table;
   try {
     table = tableFromIPC(bytes);
   } catch (error) {
-    throw new InputError(`${path}: ${describeUnreadableIpc(bytes, error)}`, { cause: error });
+    throw notArrow(path, error);
   }
-  if (table.schema.fields.length === 0) throw new InputError(`${path}: not an Arrow IPC file (no schema found)`);
-  const metadata = table.schema.metadata;
+  return { ...describeDataset(path, table.schema, required), table };
+}
+
+/**
+ * Reads only the schema and provenance of a dataset (the file's footer and schema, not its
+ * rows), with the checks of {@link readDataset}.
+ * @throws InputError naming the file and what is wrong
+ */
+export async function readDatasetHeader(path: string, required: readonly string[] = []): Promise<DatasetHeader> {
+  return withFileReader(path, (reader) => describeDataset(path, reader.schema, required));
+}
+
+/**
+ * The rows of a dataset, one record batch at a time, read from disk as they are needed: memory
+ * holds one batch whatever the file's size.
+ */
+export async function* readDatasetRows(header: DatasetHeader): AsyncGenerator<DatasetRow[]> {
+  const handle = await open(header.path).catch((error: unknown) => {
+    throw cannotRead(header.path, error);
+  });
+  try {
+    const reader = await RecordBatchReader.from(handle);
+    await reader.open();
+    for await (const batch of reader) yield batchRows(batch, header.layout);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function withFileReader<T>(path: string, use: (reader: { schema: Schema }) => T): Promise<T> {
+  const handle = await open(path).catch((error: unknown) => {
+    throw cannotRead(path, error);
+  });
+  try {
+    let reader: { schema: Schema };
+    try {
+      const opened = await RecordBatchReader.from(handle);
+      reader = await opened.open();
+    } catch (error) {
+      throw notArrow(path, error);
+    }
+    return use(reader);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Checks a dataset's schema and parses its layout and provenance. */
+function describeDataset(path: string, schema: Schema, required: readonly string[]): DatasetHeader {
+  if (!schema || schema.fields.length === 0) throw new InputError(`${path}: not an Arrow IPC file (no schema found)`);
+  const metadata = schema.metadata;
   const version = metadata.get(METADATA_KEYS.formatVersion);
   if (version === undefined) {
     throw new InputError(`${path}: an Arrow file, but not a penvae dataset (no "${METADATA_KEYS.formatVersion}" in its schema metadata); make one with \`pipeline simulate --samples\` or \`pipeline baseline\``);
@@ -303,8 +552,8 @@ export function readDataset(path: string, required: readonly string[] = ['series
   if (version !== DATASET_FORMAT_VERSION) {
     throw new InputError(`${path}: dataset format version ${version}; this pipeline reads version ${DATASET_FORMAT_VERSION}`);
   }
-  const names = new Set(table.schema.fields.map((f) => f.name));
-  const missing = [...LEADING_COLUMNS, ...required].filter((c) => !names.has(c));
+  const names = new Set(schema.fields.map((f) => f.name));
+  const missing = [...REQUIRED_COLUMNS, ...required].filter((c) => !names.has(c));
   if (missing.length) {
     throw new InputError(`${path}: dataset has no column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (columns: ${[...names].join(', ')})`);
   }
@@ -312,7 +561,7 @@ export function readDataset(path: string, required: readonly string[] = ['series
   const parameters = parseJsonMeta<string[]>(metadata, METADATA_KEYS.parameters, path);
   const timeGrid = parseJsonMeta<TimeGridSpec>(metadata, METADATA_KEYS.timeGrid, path);
   const normalization = parseJsonMeta<NormalizationSpec>(metadata, METADATA_KEYS.normalization, path);
-  const seriesField = table.schema.fields.find((f) => f.name === 'series');
+  const seriesField = schema.fields.find((f) => f.name === 'series');
   const seriesLength = seriesField && seriesField.type instanceof FixedSizeList ? seriesField.type.listSize : 0;
   if (required.includes('series') && !(seriesField?.type instanceof FixedSizeList)) {
     throw new InputError(`${path}: column "series" is not a fixed-size list of float32`);
@@ -331,47 +580,12 @@ export function readDataset(path: string, required: readonly string[] = ['series
   if (solver !== undefined) meta.solver = JSON.parse(solver) as NonNullable<DatasetMetadata['solver']>;
   const shard = metadata.get(METADATA_KEYS.shard);
   if (shard !== undefined) meta.shard = shard;
-  return { path, table, layout: { parameters, observables, rawLength: timeGrid.points, seriesLength }, meta, rawMetadata: metadata };
+  return { path, schema, layout: { parameters, observables, rawLength: timeGrid.points, seriesLength }, meta, rawMetadata: metadata };
 }
 
-/** Reads the rows of a dataset back into {@link DatasetRow}s (for re-normalising and merging). */
+/** Reads the rows of a dataset back into {@link DatasetRow}s (for re-normalising). */
 export function datasetRows(dataset: Dataset): DatasetRow[] {
-  const { table, layout } = dataset;
-  const col = (name: string) => table.getChild(name);
-  const n = table.numRows;
-  const get = <T>(name: string) => {
-    const c = col(name);
-    return (i: number) => (c ? (c.get(i) as T) : null);
-  };
-  const [sampleId, network, family, seed, outcome, message] = ['sample_id', 'network', 'family', 'seed', 'outcome', 'message'].map((c) => get<unknown>(c));
-  const [steps, rejected, rhs, jac] = ['steps', 'rejected_steps', 'rhs_calls', 'jacobian_calls'].map((c) => get<number | null>(c));
-  const params = layout.parameters.map((p) => get<number | null>(p));
-  const raw = layout.observables.map((o) => col(`${RAW_PREFIX}${o}`));
-  const series = col('series');
-  const [offset, scale, behaviour, period, amplitude] = ['series_offset', 'series_scale', 'behaviour', 'period', 'amplitude'].map((c) => get<unknown>(c));
-  const list = (v: unknown): Float32Array | null => (v == null ? null : Float32Array.from(v as Iterable<number>));
-  const rows: DatasetRow[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = steps(i);
-    rows.push({
-      sampleId: sampleId!(i) as number,
-      network: network!(i) as string,
-      family: family!(i) as string,
-      seed: seed!(i) as number,
-      outcome: outcome!(i) as string,
-      message: message!(i) as string,
-      stats: s === null ? null : { steps: s, rejectedSteps: rejected!(i)!, rhsCalls: rhs!(i)!, jacobianCalls: jac!(i)! },
-      parameters: Float64Array.from(params, (p) => p(i) ?? Number.NaN),
-      raw: raw.map((c) => list(c?.get(i))),
-      series: list(series?.get(i)),
-      offset: offset!(i) as number | null,
-      scale: scale!(i) as number | null,
-      behaviour: behaviour!(i) as string | null,
-      period: period!(i) as number | null,
-      amplitude: amplitude!(i) as number | null,
-    });
-  }
-  return rows;
+  return dataset.table.batches.flatMap((batch) => batchRows(batch, dataset.layout));
 }
 
 /** The converged rows' normalised series as one row-major matrix. */
@@ -404,22 +618,13 @@ export function readSeriesMatrix(dataset: Dataset): SeriesMatrix {
 }
 
 /**
- * Writes rows (any order) as a complete dataset, atomically, in record batches whose
- * boundaries fall on multiples of BATCH_ROWS in sample_id, exactly as a sweep writes them.
+ * Writes rows (any order) as a complete dataset, atomically, with {@link DatasetWriter}'s
+ * batches, exactly as a sweep writes them.
  */
-export async function writeDatasetRows(path: string, schema: Schema, layout: DatasetLayout, rows: DatasetRow[]): Promise<void> {
-  const sorted = [...rows].sort((a, b) => a.sampleId - b.sampleId);
-  const writer = new DatasetWriter(path, schema);
+export async function writeDatasetRows(path: string, layout: DatasetLayout, meta: DatasetMetadata, rows: readonly DatasetRow[]): Promise<void> {
+  const writer = new DatasetWriter(path, layout, meta);
   try {
-    let batch: DatasetRow[] = [];
-    for (const row of sorted) {
-      if (batch.length && Math.floor(row.sampleId / BATCH_ROWS) !== Math.floor(batch[0]!.sampleId / BATCH_ROWS)) {
-        writer.write(rowsToBatch(schema, layout, batch));
-        batch = [];
-      }
-      batch.push(row);
-    }
-    if (batch.length) writer.write(rowsToBatch(schema, layout, batch));
+    for (const row of [...rows].sort((a, b) => a.sampleId - b.sampleId)) await writer.add(row);
     await writer.commit();
   } catch (error) {
     await writer.abort();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tableFromIPC, tableToIPC, tableFromArrays } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
-import { datasetRows, datasetSchema, readDataset, readSeriesMatrix, writeDatasetRows, type DatasetMetadata } from './arrow.js';
+import { datasetRows, DatasetWriter, readDataset, readSeriesMatrix, writeDatasetRows, type DatasetMetadata } from './arrow.js';
 import { BASELINE_FAMILIES, generateBaselineRow, resolveBaselineSpec } from './baseline.js';
 import { fitGlobalScaling, fitScaling, normalizeRow, resampleSeries, resolveNormalization } from './normalize.js';
 import { BATCH_ROWS, METADATA_KEYS, type DatasetLayout, type DatasetRow, type NormalizationSpec, type TimeGridSpec } from './schema.js';
@@ -139,7 +139,7 @@ describe('Arrow dataset files', () => {
 
   it('round-trips every column and every metadata key, in batches of BATCH_ROWS', async () => {
     const path = join(dir, 'toy.arrow');
-    await writeDatasetRows(path, datasetSchema(layout, meta), layout, [...rows].reverse());
+    await writeDatasetRows(path, layout, meta, [...rows].reverse());
     expect(readdirSync(dir)).toEqual(['toy.arrow']);
     const ds = readDataset(path);
     expect(ds.table.numRows).toBe(600);
@@ -158,7 +158,7 @@ describe('Arrow dataset files', () => {
 
   it('embeds a valid IPC stream after the file magic (schema message first)', async () => {
     const path = join(dir, 'stream.arrow');
-    await writeDatasetRows(path, datasetSchema(layout, meta), layout, rows.slice(0, 10));
+    await writeDatasetRows(path, layout, meta, rows.slice(0, 10));
     const bytes = readFileSync(path);
     const asStream = tableFromIPC(bytes.subarray(8));
     expect(asStream.numRows).toBe(10);
@@ -167,7 +167,7 @@ describe('Arrow dataset files', () => {
 
   it('writes a valid file with zero rows', async () => {
     const path = join(dir, 'empty.arrow');
-    await writeDatasetRows(path, datasetSchema(layout, meta), layout, []);
+    await writeDatasetRows(path, layout, meta, []);
     expect(readDataset(path).table.numRows).toBe(0);
   });
 
@@ -181,5 +181,98 @@ describe('Arrow dataset files', () => {
     else if (content !== null) writeFileSync(path, content);
     expect(() => readDataset(path)).toThrow(InputError);
     expect(() => readDataset(path)).toThrow(message);
+  });
+});
+
+describe('DatasetWriter back-pressure', () => {
+  const layout: DatasetLayout = { parameters: ['p'], observables: ['x'], rawLength: 64, seriesLength: 16 };
+  const meta: DatasetMetadata = {
+    kind: 'simulation',
+    packageVersion: '9.9.9',
+    sweep: { samples: 1000 },
+    timeGrid: { start: 0, step: 1, points: 64 },
+    normalization: { strand: 'x', window: [0, 63], length: 16, scaling: 'minmax' },
+  };
+  const row = (i: number): DatasetRow => ({
+    sampleId: i,
+    network: 'toy',
+    family: 'toy',
+    seed: i,
+    outcome: 'converged',
+    message: '',
+    stats: null,
+    parameters: Float64Array.of(i),
+    raw: [new Float32Array(64).fill(i)],
+    series: new Float32Array(16),
+    offset: 0,
+    scale: 1,
+    behaviour: 'flat',
+    period: null,
+    amplitude: null,
+  });
+
+  /** A sink that takes each write only when the test releases it, like a disk that is slow. */
+  function heldSink() {
+    const writes: { bytes: number; release: () => void }[] = [];
+    let received = 0;
+    return {
+      writes,
+      received: () => received,
+      sink: {
+        write: (bytes: Uint8Array) =>
+          new Promise<void>((release) => {
+            received += bytes.byteLength;
+            writes.push({ bytes: bytes.byteLength, release });
+          }),
+        commit: () => undefined,
+        abort: () => undefined,
+      },
+    };
+  }
+
+  it('resolves add() for a batch-completing row only once its bytes are written, and holds at most one batch', async () => {
+    const held = heldSink();
+    const writer = new DatasetWriter(join(dir, 'never-written.arrow'), layout, meta, { sink: held.sink });
+    // Rows before the end of a batch go in at once.
+    for (let i = 0; i < BATCH_ROWS - 1; i++) await writer.add(row(i));
+    expect(held.writes.length).toBe(1); // the schema
+    held.writes[0]!.release();
+    let done = false;
+    const last = writer.add(row(BATCH_ROWS - 1)).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(held.writes.length).toBe(2); // the batch went to the sink...
+    expect(held.writes[1]!.bytes).toBeGreaterThan(BATCH_ROWS * 64 * 4); // ...all of it (raw x alone is 64 KB)
+    expect(done).toBe(false); // ...but the producer waits until the disk took it
+    held.writes[1]!.release();
+    await last;
+    expect(done).toBe(true);
+    expect(writer.bytes).toBe(held.received());
+  });
+
+  it('a producer that awaits add() never has more than one batch in flight, however slow the sink', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const slow = {
+      write: async () => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+      },
+      commit: () => undefined,
+      abort: () => undefined,
+    };
+    const writer = new DatasetWriter(join(dir, 'never-written-2.arrow'), layout, meta, { sink: slow });
+    for (let i = 0; i < 5 * BATCH_ROWS; i++) await writer.add(row(i));
+    await writer.commit();
+    expect(maxInFlight).toBe(1);
+  });
+
+  it('refuses rows out of order (they would make batches that depend on arrival order)', async () => {
+    const writer = new DatasetWriter(join(dir, 'order.arrow'), layout, meta);
+    await writer.add(row(5));
+    await expect(writer.add(row(5))).rejects.toThrow(/sample 5 after 5/);
+    await writer.abort();
+    expect(readdirSync(dir).filter((n) => n.includes('order.arrow'))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { permutation, deriveSeed } from '../random.js';
 import { readDataset, type Dataset } from './arrow.js';
+import { expandDatasetPaths, orderShardSets } from './shards.js';
 
 /** One dataset a model was trained or evaluated on, as recorded in run.json. */
 export interface DatasetRecord {
@@ -31,6 +32,9 @@ export interface SeriesWithLabels {
   family: string[];
   behaviour: string[];
   network: string[];
+  /** Period and peak-to-trough amplitude of the raw series in the window (minutes, nM), null unless it oscillates. */
+  period: (number | null)[];
+  amplitude: (number | null)[];
 }
 
 /** Normalised series of one or more datasets, with their labels and where each row came from. */
@@ -48,13 +52,23 @@ export function hashFile(path: string): string {
 }
 
 /**
- * Reads the normalised series of every converged row of the given datasets, checking that
- * they share one series length. Failed rows are skipped and counted.
+ * Reads the normalised series of every converged row of the given datasets (files, or folders
+ * of them), checking that they share one series length. The shards of a sweep count as its
+ * merged file: every shard must be there, and rows come in the merged file's order. Failed rows
+ * are skipped and counted.
  * @throws InputError for unreadable files, missing columns, mixed lengths, or no usable rows
  */
 export function loadLabelledSeries(paths: readonly string[], label = '--data'): LabelledSeries {
   if (paths.length === 0) throw new InputError(`${label}: give at least one dataset (.arrow)`);
-  const tables = paths.map((p) => readDataset(p, ['series']));
+  // Shards of a sweep (--shard i/n, e.g. a `pipeline slurm` folder's shards/) read as the
+  // merged file would: all of them, in sample order.
+  const read = expandDatasetPaths(paths).map((p) => readDataset(p, ['series']));
+  let tables: Dataset[];
+  try {
+    tables = orderShardSets(read);
+  } catch (error) {
+    throw error instanceof InputError ? new InputError(`${label}: ${error.message}`, { cause: error }) : error;
+  }
   const lengths = new Set(tables.map((t) => t.layout.seriesLength));
   if (lengths.size > 1) {
     throw new InputError(
@@ -66,6 +80,8 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
   const family: string[] = [];
   const behaviour: string[] = [];
   const network: string[] = [];
+  const period: (number | null)[] = [];
+  const amplitude: (number | null)[] = [];
   const refs: [number, number][] = [];
   const chunks: Float32Array[] = [];
   const datasets: DatasetRecord[] = [];
@@ -77,6 +93,9 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
     const fam = table.getChild('family')!;
     const net = table.getChild('network')!;
     const beh = table.getChild('behaviour');
+    const per = table.getChild('period');
+    const amp = table.getChild('amplitude');
+    const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
     let used = 0;
     for (let i = 0; i < table.numRows; i++) {
       if (outcome.get(i) !== 'converged' || !series.isValid(i)) continue;
@@ -84,6 +103,8 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
       family.push(String(fam.get(i)));
       network.push(String(net.get(i)));
       behaviour.push(String(beh?.get(i) ?? 'unlabelled'));
+      period.push(num(per?.get(i)));
+      amplitude.push(num(amp?.get(i)));
       refs.push([di, Number(ids.get(i))]);
       used++;
     }
@@ -104,9 +125,45 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
   const x = new Float32Array(n * length);
   chunks.forEach((c, i) => x.set(c, i * length));
   for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]!)) throw new InputError(`${paths[refs[Math.floor(i / length)]![0]]}: sample ${refs[Math.floor(i / length)]![1]} has a non-finite value in its series`);
+    if (!Number.isFinite(x[i]!)) throw new InputError(`${tables[refs[Math.floor(i / length)]![0]]!.path}: sample ${refs[Math.floor(i / length)]![1]} has a non-finite value in its series`);
   }
-  return { x, n, length, family, behaviour, network, refs, datasets, tables };
+  return { x, n, length, family, behaviour, network, period, amplitude, refs, datasets, tables };
+}
+
+/** The rows of a labelled set picked by index. */
+export function subset(data: LabelledSeries, idx: ArrayLike<number>): SeriesWithLabels & { refs: [number, number][] } {
+  const pick = <T>(a: T[]) => Array.from(idx, (i) => a[i]!);
+  return {
+    x: takeRows(data.x, data.length, idx), n: idx.length, length: data.length,
+    family: pick(data.family), behaviour: pick(data.behaviour), network: pick(data.network),
+    period: pick(data.period), amplitude: pick(data.amplitude), refs: pick(data.refs),
+  };
+}
+
+/** A set of labelled series to evaluate a model on, with the time axis of each row. */
+export interface EvalSet extends SeriesWithLabels {
+  /** Short name used in tables, e.g. `sim test` or `osc.arrow`. */
+  name: string;
+  /** Which run's test split it is (undefined for an extra dataset). */
+  fromRun?: string;
+  /** Time points of each row's series (its dataset's normalisation window, resampled). */
+  times: number[][];
+}
+
+/** Time points of a dataset's normalised series: its window, resampled to L points. */
+export function seriesTimes(data: LabelledSeries, datasetIndex: number): number[] {
+  const [t0, t1] = data.tables[datasetIndex]!.meta.normalization.window;
+  const L = data.length;
+  return Array.from({ length: L }, (_, j) => t0 + ((t1 - t0) * j) / (L - 1));
+}
+
+/** The rows `idx` of a labelled set as an {@link EvalSet}. */
+export function evalSetOf(data: LabelledSeries, idx: ArrayLike<number>, name: string, fromRun?: string): EvalSet {
+  const s = subset(data, idx);
+  const perDataset = data.tables.map((_, d) => seriesTimes(data, d));
+  const times = s.refs.map(([d]) => perDataset[d]!);
+  const { refs: _refs, ...rest } = s;
+  return { name, ...(fromRun ? { fromRun } : {}), ...rest, times };
 }
 
 /** A seeded train / validation / test split, as row indices into a {@link LabelledSeries}. */

@@ -15,8 +15,12 @@ export interface RunSweepRowsOptions {
   end: number;
   /** Worker threads; 0 runs in this thread. @default one per core */
   workers?: number;
-  /** Receives every row, in sample order, exactly once. */
-  onRow: (row: DatasetRow) => void;
+  /**
+   * Receives every row, in sample order, exactly once. When it returns a promise, the next row
+   * waits for it, and no more work goes out than the reorder window allows: a slow consumer
+   * (a slow disk) pauses the workers instead of growing memory.
+   */
+  onRow: (row: DatasetRow) => void | Promise<void>;
   /** Called with the number of rows done so far. */
   onProgress?: (done: number) => void;
   /** Stops the sweep (workers are terminated at once) with an InterruptedError. */
@@ -29,29 +33,42 @@ export interface RunSweepRowsOptions {
  */
 const MAIN_THREAD_SLICE_MS = 50;
 
+/** What {@link runSweepRows} observed. */
+export interface RunSweepRowsResult {
+  /** Most rows held at once: simulated but not yet taken by `onRow` (the reorder window's fill). */
+  peakHeldRows: number;
+}
+
 /** The default worker count: one per core. */
 export function defaultWorkers(): number {
   return availableParallelism();
 }
 
 /**
- * The compiled worker script. Tests run this module from TypeScript source, where no `.js`
- * sibling exists, so they use the built one (npm test builds first).
+ * A worker's young generation. V8 grows it towards 32 MB (two 16 MB semi-spaces) in the first
+ * seconds of a busy isolate; a sweep worker's garbage is short-lived (one simulation's arrays),
+ * so 4 MB costs no measurable CPU and keeps a long sweep's memory where a short one's is
+ * (bench/README.md, "Memory": 10 000 samples on 2 workers, 193-197 MB peak RSS by default,
+ * 148-150 MB with this limit, the same CPU seconds).
  */
-function workerUrl(): URL {
-  const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts') ? new URL('../../dist/dataset/sweep-worker.js', here) : new URL('./sweep-worker.js', here);
-}
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 /**
- * The worker's Node flags: this process's, without `--conditions source` (which vitest sets so
- * that tests import TypeScript sources): the worker script is compiled JavaScript, and under
- * that condition its imports of the workspace packages would resolve to `.ts` files Node
- * cannot load.
+ * The compiled worker script. Tests run this module from TypeScript source, where no `.js`
+ * sibling exists, so they use the built one (npm test builds first); it must then resolve the
+ * workspace packages to their built code too, so the test runner's `source` export condition
+ * is not passed on to it.
  */
-function workerExecArgv(): string[] {
-  const args = process.execArgv;
-  return args.filter((a, i) => a !== '--conditions=source' && !(a === 'source' && args[i - 1] === '--conditions') && !(a === '--conditions' && args[i + 1] === 'source'));
+function createWorker(): Worker {
+  const here = new URL(import.meta.url);
+  if (!here.pathname.endsWith('.ts')) return new Worker(new URL('./sweep-worker.js', here), { resourceLimits: WORKER_LIMITS });
+  const execArgv: string[] = [];
+  for (let k = 0; k < process.execArgv.length; k++) {
+    const arg = process.execArgv[k]!;
+    if (arg === '--conditions' && process.execArgv[k + 1] === 'source') k++;
+    else if (arg !== '--conditions=source') execArgv.push(arg);
+  }
+  return new Worker(new URL('../../dist/dataset/sweep-worker.js', here), { execArgv, resourceLimits: WORKER_LIMITS });
 }
 
 /**
@@ -60,17 +77,17 @@ function workerExecArgv(): string[] {
  * early wait in a bounded reorder window, so memory stays flat however long the sweep is.
  * The rows do not depend on the number of workers.
  */
-export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> {
+export async function runSweepRows(options: RunSweepRowsOptions): Promise<RunSweepRowsResult> {
   const { job, start, end, onRow, onProgress, signal } = options;
   const total = end - start;
   const workers = Math.max(0, Math.min(options.workers ?? defaultWorkers(), Math.max(1, total)));
   throwIfInterrupted(signal);
-  if (total <= 0) return;
+  if (total <= 0) return { peakHeldRows: 0 };
   if (workers === 0) {
     const run = createSampleRunner(job);
     let sliceStart = performance.now();
     for (let i = start; i < end; i++) {
-      onRow(run(i));
+      await onRow(run(i));
       onProgress?.(i - start + 1);
       if (performance.now() - sliceStart > MAIN_THREAD_SLICE_MS) {
         await yieldToEventLoop(signal);
@@ -78,12 +95,13 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
       }
     }
     throwIfInterrupted(signal);
-    return;
+    return { peakHeldRows: 1 };
   }
   const chunk = Math.max(1, Math.min(16, Math.ceil(total / (workers * 8))));
   // Dispatch no further ahead of the next row to deliver than this, bounding buffered rows.
   const window = Math.max(256, workers * chunk * 4);
   const pending = new Map<number, DatasetRow>();
+  let peakHeldRows = 0;
   let nextToEmit = start;
   let nextToDispatch = start;
   const threads: Worker[] = [];
@@ -108,8 +126,33 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
         return true;
       };
       const idle: Worker[] = [];
+      let delivering = false;
+      // Hands the rows that are next in order to onRow, one at a time (awaiting it), then gives
+      // idle workers more work. Only one delivery runs at a time; rows arriving meanwhile wait
+      // in `pending`, and dispatch stops at the window, so a slow onRow holds the workers.
+      const deliver = async () => {
+        if (delivering || failed) return;
+        delivering = true;
+        try {
+          while (pending.has(nextToEmit)) {
+            const row = pending.get(nextToEmit)!;
+            pending.delete(nextToEmit);
+            await onRow(row);
+            nextToEmit++;
+          }
+        } catch (error) {
+          return fail(error as Error);
+        } finally {
+          delivering = false;
+        }
+        onProgress?.(nextToEmit - start);
+        if (nextToEmit >= end) return resolve();
+        while (idle.length && dispatch(idle[idle.length - 1]!)) idle.pop();
+        // Rows that arrived while onRow was busy are delivered now.
+        if (pending.has(nextToEmit)) void deliver();
+      };
       for (let w = 0; w < workers; w++) {
-        const worker = new Worker(workerUrl(), { execArgv: workerExecArgv() });
+        const worker = createWorker();
         threads.push(worker);
         worker.on('error', (error) => fail(error));
         worker.on('exit', (code) => {
@@ -118,21 +161,10 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
         worker.on('message', (message: FromWorker) => {
           if (message.type === 'error') return fail(Object.assign(new Error(`a sweep worker failed: ${message.message}`), { stack: message.stack }));
           for (const row of message.rows) pending.set(row.sampleId, row);
-          try {
-            while (pending.has(nextToEmit)) {
-              const row = pending.get(nextToEmit)!;
-              pending.delete(nextToEmit);
-              onRow(row);
-              nextToEmit++;
-            }
-          } catch (error) {
-            return fail(error);
-          }
-          onProgress?.(nextToEmit - start);
-          if (nextToEmit >= end) return resolve();
-          // This worker is free; delivering rows may also have opened the window for idle ones.
+          peakHeldRows = Math.max(peakHeldRows, pending.size);
+          // This worker is free: more work while onRow catches up, as far as the window allows.
           if (!dispatch(worker)) idle.push(worker);
-          while (idle.length && dispatch(idle[idle.length - 1]!)) idle.pop();
+          void deliver();
         });
         worker.postMessage({ type: 'init', job } satisfies ToWorker);
         if (!dispatch(worker)) idle.push(worker);
@@ -143,4 +175,5 @@ export async function runSweepRows(options: RunSweepRowsOptions): Promise<void> 
     await Promise.all(threads.map((t) => t.terminate()));
   }
   throwIfInterrupted(signal);
+  return { peakHeldRows };
 }

@@ -1,23 +1,8 @@
 /**
  * The dataset format (Arrow IPC file, `.arrow`): one row per sample. See datasets/README.md
- * for the user-facing description; this module is its single definition in code.
- *
- * Columns (in this order):
- *   sample_id  int32    global index of the sample in its sweep (0-based)
- *   network    utf8     network name (`baseline` for the sin/sigmoid baseline)
- *   family     utf8     label of the generating family: the network name, or sin / sigmoid / sin+sigmoid
- *   seed       uint32   the sample's own seed (derived from the sweep seed and sample_id)
- *   outcome    utf8     converged | max-steps | non-finite | step-too-small | singular | invalid
- *   message    utf8     why a sample failed ("" when converged)
- *   steps, rejected_steps, rhs_calls, jacobian_calls   int32, solver statistics (null for the baseline)
- *   <path>...  float64  one column per varied quantity, named by its path (e.g. parameters.exoVm)
- *   raw.<name>... fixed_size_list<float32>[T]  the observed series on the time grid, in nM (null if failed)
- *   series     fixed_size_list<float32>[L]  the normalised series (null if failed)
- *   series_offset, series_scale  float64  series_nM = series * series_scale + series_offset
- *   behaviour  utf8     oscillating | damped-oscillation | settles-high | settles-low | monotone-growth | ...
- *   period, amplitude  float64  of the observed series in the window, when it oscillates (else null)
- *
- * Schema metadata (all values are strings; JSON where structured): see {@link METADATA_KEYS}.
+ * for the user-facing description; this module is its single definition in code: the column
+ * table ({@link datasetColumns}) drives the Arrow schema, the writer and the reader
+ * (dataset/arrow.ts), and {@link METADATA_KEYS} lists the schema metadata.
  */
 
 /** Version of this format; readers refuse other versions with a clear message. */
@@ -47,14 +32,6 @@ export const METADATA_KEYS = {
   shard: 'penvae.shard',
 } as const;
 
-/** Fixed columns, in order, before the parameter columns. */
-export const LEADING_COLUMNS = [
-  'sample_id', 'network', 'family', 'seed', 'outcome', 'message', 'steps', 'rejected_steps', 'rhs_calls', 'jacobian_calls',
-] as const;
-
-/** Fixed columns after the raw columns. */
-export const TRAILING_COLUMNS = ['series', 'series_offset', 'series_scale', 'behaviour', 'period', 'amplitude'] as const;
-
 /** Prefix of the raw-series columns. */
 export const RAW_PREFIX = 'raw.';
 
@@ -79,6 +56,12 @@ export interface NormalizationSpec {
   strand: string;
   /** [start, end] of the window, in the raw grid's time units. */
   window: [number, number];
+  /**
+   * How the window was chosen when it was not given: the rule and the evidence (see
+   * `chooseWindow`), e.g. "auto: 9 of 16 pilot samples oscillate; the first 25 % of the grid
+   * (start-up transient) is left out". Absent for a window given by the user.
+   */
+  windowRule?: string;
   /** Resampled length L. */
   length: number;
   /** minmax / zscore per series, or global (min-max over all converged rows). */
@@ -133,4 +116,106 @@ export function newRow(fields: Pick<DatasetRow, 'sampleId' | 'network' | 'family
     period: null,
     amplitude: null,
   };
+}
+
+/** The Arrow types dataset columns use (`float32-list`: fixed_size_list<float32>[listSize]). */
+export type ColumnType = 'int32' | 'uint32' | 'float64' | 'utf8' | 'float32-list';
+
+/** The value a row holds for a cell of each column type (a null cell is `null`). */
+export interface CellValue {
+  int32: number;
+  uint32: number;
+  float64: number;
+  utf8: string;
+  'float32-list': Float32Array;
+}
+
+/** One column of a dataset, with how a row's value goes into it and comes back. */
+export interface ColumnOfType<T extends ColumnType> {
+  name: string;
+  type: T;
+  /** Length of each list (`float32-list`); 0 for scalars. */
+  listSize: number;
+  nullable: boolean;
+  /** Every dataset has it: a file without it is refused. */
+  required: boolean;
+  /** The row's value for this column (what the writer stores). */
+  write: (row: DatasetRow) => CellValue[T] | null;
+  /** Stores a value read from this column into the row (what the reader does). */
+  read: (row: DatasetRow, value: CellValue[T] | null) => void;
+}
+
+/** A column of any type; `type` tells which. */
+export type DatasetColumn = { [T in ColumnType]: ColumnOfType<T> }[ColumnType];
+
+function scalar<T extends Exclude<ColumnType, 'float32-list'>>(
+  name: string,
+  type: T,
+  nullable: boolean,
+  write: ColumnOfType<T>['write'],
+  read: ColumnOfType<T>['read'],
+  required = false,
+): ColumnOfType<T> {
+  return { name, type, listSize: 0, nullable, required, write, read };
+}
+
+function list(name: string, listSize: number, write: ColumnOfType<'float32-list'>['write'], read: ColumnOfType<'float32-list'>['read']): ColumnOfType<'float32-list'> {
+  return { name, type: 'float32-list', listSize, nullable: true, required: false, write, read };
+}
+
+type Stat = keyof NonNullable<DatasetRow['stats']>;
+
+/** A solver-statistics column: `steps` comes first and decides whether the row has statistics at all. */
+function stat(name: string, key: Stat): ColumnOfType<'int32'> {
+  return scalar(
+    name,
+    'int32',
+    true,
+    (r) => (r.stats ? r.stats[key] : null),
+    key === 'steps'
+      ? (r, v) => void (r.stats = v === null ? null : { steps: v, rejectedSteps: 0, rhsCalls: 0, jacobianCalls: 0 })
+      : (r, v) => void (r.stats && v !== null && (r.stats[key] = v)),
+    true,
+  );
+}
+
+/**
+ * The columns of a dataset with this layout, in file order: the one definition of each
+ * column's name, Arrow type, nullability, and how a {@link DatasetRow} is written to it and
+ * read back. Varied quantities are float64 columns named by their path (NaN in the row, where a
+ * quantity does not apply, is a null cell).
+ */
+export function datasetColumns(layout: DatasetLayout): DatasetColumn[] {
+  return [
+    scalar('sample_id', 'int32', false, (r) => r.sampleId, (r, v) => void (r.sampleId = v ?? 0), true),
+    scalar('network', 'utf8', false, (r) => r.network, (r, v) => void (r.network = v ?? ''), true),
+    scalar('family', 'utf8', false, (r) => r.family, (r, v) => void (r.family = v ?? ''), true),
+    scalar('seed', 'uint32', false, (r) => r.seed, (r, v) => void (r.seed = v ?? 0), true),
+    scalar('outcome', 'utf8', false, (r) => r.outcome, (r, v) => void (r.outcome = v ?? ''), true),
+    scalar('message', 'utf8', false, (r) => r.message, (r, v) => void (r.message = v ?? ''), true),
+    stat('steps', 'steps'),
+    stat('rejected_steps', 'rejectedSteps'),
+    stat('rhs_calls', 'rhsCalls'),
+    stat('jacobian_calls', 'jacobianCalls'),
+    ...layout.parameters.map((name, p) =>
+      scalar(name, 'float64', true, (r) => (Number.isNaN(r.parameters[p]!) ? null : r.parameters[p]!), (r, v) => void (r.parameters[p] = v ?? Number.NaN)),
+    ),
+    ...layout.observables.map((name, o) => list(`${RAW_PREFIX}${name}`, layout.rawLength, (r) => r.raw[o] ?? null, (r, v) => void (r.raw[o] = v))),
+    list('series', layout.seriesLength, (r) => r.series, (r, v) => void (r.series = v)),
+    scalar('series_offset', 'float64', true, (r) => r.offset, (r, v) => void (r.offset = v)),
+    scalar('series_scale', 'float64', true, (r) => r.scale, (r, v) => void (r.scale = v)),
+    scalar('behaviour', 'utf8', true, (r) => r.behaviour, (r, v) => void (r.behaviour = v)),
+    scalar('period', 'float64', true, (r) => r.period, (r, v) => void (r.period = v)),
+    scalar('amplitude', 'float64', true, (r) => r.amplitude, (r, v) => void (r.amplitude = v)),
+  ];
+}
+
+/** Names of the columns every dataset has. */
+export const REQUIRED_COLUMNS: readonly string[] = datasetColumns({ parameters: [], observables: [], rawLength: 0, seriesLength: 0 })
+  .filter((c) => c.required)
+  .map((c) => c.name);
+
+/** A row of this layout with every cell empty, for a reader to fill. */
+export function emptyRow(layout: DatasetLayout): DatasetRow {
+  return newRow({ sampleId: 0, network: '', family: '', seed: 0, parameters: new Float64Array(layout.parameters.length).fill(Number.NaN) }, layout.observables.length);
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, write, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { FileSystemError, InputError, InterruptedError } from '../errors.js';
 
@@ -181,6 +181,26 @@ export class AtomicFile {
       while (offset < bytes.byteLength) offset += writeSync(this.#fd, bytes, offset, bytes.byteLength - offset);
     } catch (error) {
       throw fileSystemError(this.path, error);
+    }
+  }
+
+  /**
+   * Appends bytes without blocking the thread; resolves when the kernel has taken them, so a
+   * writer that awaits it goes at the disk's pace instead of queueing bytes in memory.
+   * Calls must not overlap (each waits for the one before).
+   */
+  async writeAsync(bytes: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.byteLength) {
+      const fd = this.#fd;
+      if (fd === undefined) throw new Error(`${this.path}: write after commit/abort`);
+      try {
+        offset += await new Promise<number>((resolve, reject) => {
+          write(fd, bytes, offset, bytes.byteLength - offset, null, (error, written) => (error ? reject(error) : resolve(written)));
+        });
+      } catch (error) {
+        throw fileSystemError(this.path, error);
+      }
     }
   }
 

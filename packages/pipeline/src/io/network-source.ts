@@ -30,7 +30,8 @@ export function loadNetwork(spec: string, label = '--network'): LoadedNetwork {
   }
   let text: string;
   try {
-    text = readFileSync(spec, 'utf8');
+    // Without a byte-order mark, so the text kept for provenance parses as JSON anywhere.
+    text = readFileSync(spec, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !/[./\\]/.test(spec)) {

@@ -45,6 +45,11 @@ export function summarize(m: Omit<ComparisonMetrics, 'summary'>): string[] {
     out.push(
       `${e.run} reconstructs its own held-out series (${e.rows}) with relative MSE ${f(r.vae)}, ${better ? `${ratio(r.pca, r.vae)} lower than` : `${ratio(r.vae, r.pca)} higher than`} PCA with the same number of components (${f(r.pca)}); ${e.activeUnits} of ${e.klPerDim.length} latent units are active.`,
     );
+    const osc = e.behaviour.vae.overall.oscillating;
+    if (osc.rows > 0) {
+      out.push(`  Of ${osc.rows} oscillating inputs, ${e.run}'s reconstructions keep the peak count and period of ${((osc.peaksAndPeriod ?? 0) * 100).toFixed(0)} % (PCA: ${((e.behaviour.pca.overall.oscillating.peaksAndPeriod ?? 0) * 100).toFixed(0)} %) and the amplitude of ${((osc.amplitude ?? 0) * 100).toFixed(0)} %.`);
+    }
+    out.push(`  Prior samples show the data's behaviour mix to within ${f(e.prior.distance, 2)} percentage points${e.decodability.period.r2 !== null ? `; period is linearly decodable from the latent means with R² ${f(e.decodability.period.r2)}` : ''}.`);
     // Families with too few rows for a variance (a relative MSE) are left out.
     const fam = Object.entries(r.byFamily).filter(([, v]) => v.rows >= 2 && Number.isFinite(v.vae));
     if (fam.length > 1) {
@@ -115,6 +120,31 @@ function sections(m: ComparisonMetrics): { title: string; md: string; html: stri
     ),
   );
   out.push({ title: 'Reconstruction per family and behaviour label', ...groups });
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(100 * v).toFixed(0)} %`);
+  const kept = table(
+    ['model', 'evaluated on', 'family', 'oscillating rows', 'peaks & period kept (VAE / PCA)', 'amplitude kept (VAE / PCA)', 'settling rows', 'final level kept (VAE / PCA)', 'half-rise time kept (VAE / PCA)', 'all checks (VAE / PCA)'],
+    m.evaluations.flatMap((e) =>
+      Object.entries(e.behaviour.vae.byFamily).map(([family, v]) => {
+        const p = e.behaviour.pca.byFamily[family]!;
+        return [
+          e.run, e.data, family,
+          String(v.oscillating.rows), `${pct(v.oscillating.peaksAndPeriod)} / ${pct(p.oscillating.peaksAndPeriod)}`, `${pct(v.oscillating.amplitude)} / ${pct(p.oscillating.amplitude)}`,
+          String(v.level.rows), `${pct(v.level.finalLevel)} / ${pct(p.level.finalLevel)}`, `${pct(v.level.halfRise)} / ${pct(p.level.halfRise)}`,
+          `${pct(v.preserved)} / ${pct(p.preserved)}`,
+        ];
+      }),
+    ),
+  );
+  out.push({ title: 'Behaviour kept by reconstructions (oscillating inputs: same peak count, period within 5 %, amplitude within 10 %; others: final level within 5 % of the range, half-rise time within 5 % of the window)', ...kept });
+  const probes = table(
+    ['model', 'evaluated on', 'period R² (rows)', 'amplitude R² (rows)', 'prior samples: behaviour mix', 'data: behaviour mix', 'largest gap (points)', 'unneeded latent dims'],
+    m.evaluations.map((e) => {
+      const mix = (x: Record<string, number>) => Object.entries(x).map(([k, v]) => `${k} ${pct(v)}`).join(', ');
+      const d = e.decodability;
+      return [e.run, e.data, `${f(d.period.r2)} (${d.period.scoreRows})`, `${f(d.amplitude.r2)} (${d.amplitude.scoreRows})`, mix(e.prior.mix), mix(e.prior.dataMix), f(e.prior.distance), e.unneededUnits.join(' ') || 'none'];
+    }),
+  );
+  out.push({ title: 'Latent features and prior samples (R²: least-squares fit of period / amplitude on the latent means of the training split, scored on these rows)', ...probes });
   const latent = table(
     ['model', 'evaluated on', 'KL per latent dim (nats)', 'silhouette (family)', 'silhouette (behaviour)', `k-NN acc. (family)`, 'k-NN acc. (behaviour)'],
     m.evaluations.map((e) => [e.run, e.data, e.klPerDim.map((k) => f(k, 2)).join(' '), f(e.latent.silhouette.family), f(e.latent.silhouette.behaviour), f(e.latent.knnAccuracy.family), f(e.latent.knnAccuracy.behaviour)]),

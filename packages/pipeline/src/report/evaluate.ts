@@ -1,14 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
-  activeUnits,
+  disposeVae,
   encode,
   evaluateSet,
   fitPca,
-  klPerDimension,
   loadVae,
-  pcaReconstruct,
-  reconstruct,
   sample,
   type PcaModel,
   type VaeFileInfo,
@@ -16,18 +13,10 @@ import {
 } from '@penvae/vae';
 import { InputError } from '../errors.js';
 import { computeKnnAccuracy, computeMmd, computePrecisionRecall, computeSilhouette } from '../metrics/index.js';
-import { hashFile, loadLabelledSeries, takeRows, type LabelledSeries, type SeriesWithLabels } from '../dataset/labelled-series.js';
-import { RUN_FORMAT_VERSION, reconstructionReport, subset, type ReconstructionReport, type RunRecord } from '../tasks/train.js';
-
-/** A set of labelled series to evaluate a model on. */
-export interface EvalSet extends SeriesWithLabels {
-  /** Short name used in tables, e.g. `sim test` or `osc.arrow`. */
-  name: string;
-  /** Which run's test split it is (undefined for an extra dataset). */
-  fromRun?: string;
-  /** Time points of each row's series (its dataset's normalisation window, resampled), for figures. */
-  times: number[][];
-}
+import { evalSetOf, hashFile, loadLabelledSeries, takeRows, type EvalSet, type LabelledSeries } from '../dataset/labelled-series.js';
+import { RUN_FORMAT_VERSION, type RunRecord } from '../run/record.js';
+import { evaluateModel, type ModelTestReport } from '../run/evaluation.js';
+import { modelFileDifferences } from '../run/model-files.js';
 
 /** A trained run read back: its record, model, data, split and PCA floor. */
 export interface LoadedRun {
@@ -43,21 +32,6 @@ export interface LoadedRun {
   pca: PcaModel;
   /** Warnings (e.g. a dataset file changed since training). */
   warnings: string[];
-}
-
-/** Time points of a dataset's normalised series. */
-function seriesTimes(data: LabelledSeries, datasetIndex: number): number[] {
-  const meta = data.tables[datasetIndex]!.meta;
-  const [t0, t1] = meta.normalization.window;
-  const L = data.length;
-  return Array.from({ length: L }, (_, j) => t0 + ((t1 - t0) * j) / (L - 1));
-}
-
-function evalSetOf(data: LabelledSeries, idx: ArrayLike<number>, name: string, fromRun?: string): EvalSet {
-  const s = subset(data, idx);
-  const perDataset = data.tables.map((_, d) => seriesTimes(data, d));
-  const times = s.refs.map(([d]) => perDataset[d]!);
-  return { name, ...(fromRun ? { fromRun } : {}), x: s.x, n: s.n, length: s.length, family: s.family, behaviour: s.behaviour, network: s.network, times };
 }
 
 /**
@@ -82,6 +56,11 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   if (record.status !== 'complete') throw new InputError(`--run ${dir}: training did not finish (status "${record.status}"); continue it with \`pipeline train ... --out ${dir} --resume\``);
   if (!existsSync(join(dir, 'model'))) throw new InputError(`--run ${dir}: no model (model/ is missing)`);
   const { model, info } = await loadVae(join(dir, 'model'));
+  const swapped = record.modelFiles ? modelFileDifferences(join(dir, 'model'), record.modelFiles) : [];
+  if (swapped.length) {
+    disposeVae(model);
+    throw new InputError(`--run ${dir}: model/ is not the model this run trained and evaluated (${swapped.join('; ')}); train it again, or restore its model/`);
+  }
   const warnings: string[] = [];
   const paths = record.datasets.map((d) => {
     if (existsSync(d.path)) return d.path;
@@ -127,7 +106,15 @@ export interface Evaluation {
   /** own: the run's own test split; cross: another run's test split; extra: a --data file. */
   domain: 'own' | 'cross' | 'extra';
   rows: number;
-  relativeMse: ReconstructionReport;
+  relativeMse: ModelTestReport['relativeMse'];
+  /** Whether reconstructions keep each input's behaviour (VAE, and PCA for scale). */
+  behaviour: ModelTestReport['behaviour'];
+  /** Prior samples' behaviour mix against the set's. */
+  prior: ModelTestReport['prior'];
+  /** Held-out R² of period and amplitude from the latent means (probes fitted on the run's training split). */
+  decodability: ModelTestReport['decodability'];
+  /** Latent dimensions the set does not use. */
+  unneededUnits: string[];
   /** -ELBO per series (nats): reconstruction NLL + KL, beta = 1. */
   negativeElbo: { total: number; recon: number; kl: number };
   klPerDim: number[];
@@ -175,9 +162,7 @@ function generationMetrics(real: Float32Array, nr: number, fake: Float32Array, n
 export function evaluate(run: LoadedRun, set: EvalSet, domain: Evaluation['domain'], seed: number): Evaluation {
   const { model } = run;
   const L = set.length;
-  const vaeX = reconstruct(model, set.x, set.n);
-  const pcaX = Float32Array.from(pcaReconstruct(run.pca, set.x, set.n));
-  const relativeMse = reconstructionReport(set, vaeX, pcaX);
+  const report = evaluateModel(model, set, run.train, run.pca, seed);
   const seriesSet = { x: set.x, n: set.n, length: L };
   const parts = evaluateSet(model, seriesSet, 1, seed);
   const { mu } = encode(model, set.x, set.n);
@@ -206,10 +191,14 @@ export function evaluate(run: LoadedRun, set: EvalSet, domain: Evaluation['domai
     data: set.name,
     domain,
     rows: set.n,
-    relativeMse,
+    relativeMse: report.relativeMse,
+    behaviour: report.behaviour,
+    prior: report.prior,
+    decodability: report.decodability,
+    unneededUnits: report.latent.unneeded,
     negativeElbo: { total: parts.recon + parts.kl, recon: parts.recon, kl: parts.kl },
-    klPerDim: klPerDimension(model, seriesSet),
-    activeUnits: activeUnits(model, seriesSet),
+    klPerDim: report.latent.klPerDim,
+    activeUnits: report.latent.activeUnits,
     latent,
     generation: { ...generation, reference },
   };

@@ -16,9 +16,10 @@ import {
   type TraceRow,
   type TrainingHistoryRow,
 } from '../plot/index.js';
-import { exampleTraces } from '../tasks/inspect.js';
+import { exampleTraces } from '../dataset/example-traces.js';
 import { takeRows } from '../dataset/labelled-series.js';
-import type { EvalSet, Evaluation, LoadedRun } from './evaluate.js';
+import type { EvalSet } from '../dataset/labelled-series.js';
+import type { Evaluation, LoadedRun } from './evaluate.js';
 
 /** A figure of the report: its files (relative to the report) and what it shows. */
 export interface Figure {
@@ -40,26 +41,38 @@ export interface InterpolationRecord {
   pathLengthRatio: number;
 }
 
-/** Families in the order figures show them: the paper's first, then the PEN networks. */
-const PREFERRED = ['sin', 'sigmoid', 'sin+sigmoid', 'oscillator', 'switch', 'amplifier', 'predator-prey', 'oscillator-damped', 'oscillator-montagne2011'];
-
+/** Families in the order they first appear in the data (the order of the datasets given). */
 function orderFamilies(families: Iterable<string>): string[] {
-  const all = [...new Set(families)];
-  return all.sort((a, b) => {
-    const ia = PREFERRED.indexOf(a);
-    const ib = PREFERRED.indexOf(b);
-    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
-  });
+  return [...new Set(families)];
 }
 
-/** The two families an interpolation runs between: sin -> sigmoid, oscillator -> switch, else the first two. */
-function interpolationPair(families: string[]): [string, string] | undefined {
-  for (const [a, b] of [['sin', 'sigmoid'], ['oscillator', 'switch']] as const) if (families.includes(a) && families.includes(b)) return [a, b];
-  return families.length >= 2 ? [families[0]!, families[1]!] : undefined;
-}
+const OSCILLATING = new Set(['oscillating', 'damped-oscillation']);
 
-function firstRow(set: EvalSet, family: string): number {
+/**
+ * The first row of `family`, preferring one with a behaviour in `prefer` (figures should show
+ * what a family does, e.g. an oscillator that oscillates), or -1 if the family has no row.
+ */
+function firstRow(set: EvalSet, family: string, prefer?: (behaviour: string) => boolean): number {
+  if (prefer) {
+    const i = set.family.findIndex((f, k) => f === family && prefer(set.behaviour[k]!));
+    if (i >= 0) return i;
+  }
   return set.family.indexOf(family);
+}
+
+/**
+ * The two series an interpolation runs between: from the first family whose series oscillate
+ * to the first other family that settles (the paper's sin -> sigmoid; for PEN networks e.g.
+ * oscillator -> switch), else between the first two families, else none. Chosen by behaviour
+ * labels, so any network file gets a meaningful path.
+ */
+function interpolationEnds(set: EvalSet): { from: number; to: number } | undefined {
+  const families = orderFamilies(set.family);
+  const osc = families.find((f) => set.family.some((g, k) => g === f && OSCILLATING.has(set.behaviour[k]!)));
+  const settle = families.find((f) => f !== osc && set.family.some((g, k) => g === f && !OSCILLATING.has(set.behaviour[k]!)));
+  if (osc !== undefined && settle !== undefined) return { from: firstRow(set, osc, (b) => b === 'oscillating' || OSCILLATING.has(b)), to: firstRow(set, settle, (b) => !OSCILLATING.has(b)) };
+  if (families.length >= 2) return { from: firstRow(set, families[0]!), to: firstRow(set, families[1]!) };
+  return undefined;
 }
 
 function row(set: EvalSet, i: number): Float32Array {
@@ -110,11 +123,19 @@ export async function renderFigures(
     buildTraceGridSpec(traces, { title: 'Example traces', subtitle: 'three examples per family or network (time in minutes; the baseline on its unit window)', xTitle: 'time', yTitle: 'concentration (nM) / value', independentX: true, independentY: true }),
   );
 
-  // Figure 4: input and reconstruction overlaid, a few families per run, from each run's test split.
+  // Figure 4: input and reconstruction overlaid, from each run's test split: per family (up to
+  // four) an oscillating row if it has one and a row of another behaviour if it has one.
   const items: ReconstructionItem[] = [];
   for (const run of runs) {
-    const families = orderFamilies(run.test.family).slice(0, 3);
-    const picks = families.map((f) => firstRow(run.test, f)).filter((i) => i >= 0);
+    const families = orderFamilies(run.test.family).slice(0, 4);
+    const picks = [
+      ...new Set(
+        families.flatMap((f) => [
+          firstRow(run.test, f, (b) => b === 'oscillating'),
+          firstRow(run.test, f, (b) => !OSCILLATING.has(b)),
+        ]),
+      ),
+    ].filter((i) => i >= 0 && run.test.family[i] !== undefined);
     if (picks.length === 0) continue;
     const x = takeRows(run.test.x, run.test.length, picks);
     const rec = reconstruct(run.model, x, picks.length);
@@ -123,7 +144,7 @@ export async function renderFigures(
       const reconstruction = rec.subarray(k * run.test.length, (k + 1) * run.test.length);
       let se = 0;
       for (let j = 0; j < input.length; j++) se += (input[j]! - reconstruction[j]!) ** 2;
-      items.push({ group: run.test.family[i]!, label: `${run.name}: ${run.test.family[i]} (MSE ${(se / input.length).toExponential(1)})`, t: run.test.times[i]!, input: Array.from(input), reconstruction: Array.from(reconstruction) });
+      items.push({ group: `${run.test.family[i]!}: ${run.test.behaviour[i]!}`, label: `${run.name}: ${run.test.family[i]}, ${run.test.behaviour[i]} (MSE ${(se / input.length).toExponential(1)})`, t: run.test.times[i]!, input: Array.from(input), reconstruction: Array.from(reconstruction) });
     });
   }
   await render(
@@ -160,11 +181,12 @@ export async function renderFigures(
   const interpolations: InterpolationRecord[] = [];
   const STEPS = 9;
   for (const run of runs) {
-    const pair = interpolationPair(orderFamilies(run.test.family));
-    if (!pair) continue;
-    const [from, to] = pair;
-    const ia = firstRow(run.test, from);
-    const ib = firstRow(run.test, to);
+    const ends = interpolationEnds(run.test);
+    if (!ends) continue;
+    const ia = ends.from;
+    const ib = ends.to;
+    const from = `${run.test.family[ia]} (${run.test.behaviour[ia]})`;
+    const to = `${run.test.family[ib]} (${run.test.behaviour[ib]})`;
     const path = interpolate(run.model, row(run.test, ia), row(run.test, ib), STEPS);
     const L = run.test.length;
     // The two ends may come from different time windows: plot against the position in the window.

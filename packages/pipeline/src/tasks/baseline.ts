@@ -3,11 +3,11 @@ import { InputError } from '../errors.js';
 import { checkOutputPath } from '../io/atomic.js';
 import { processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { datasetSchema, DatasetWriter, rowsToBatch } from '../dataset/arrow.js';
+import { DatasetWriter } from '../dataset/arrow.js';
 import { BASELINE_PARAMETERS, generateBaselineRow, resolveBaselineSpec } from '../dataset/baseline.js';
 import { normalizeRow, resampleSeries, resolveNormalization } from '../dataset/normalize.js';
 import { Progress } from '../dataset/progress.js';
-import { BATCH_ROWS, type DatasetLayout, type DatasetRow, type NormalizationSpec, type TimeGridSpec } from '../dataset/schema.js';
+import { BATCH_ROWS, type DatasetLayout, type NormalizationSpec, type TimeGridSpec } from '../dataset/schema.js';
 import { checkDatasetSize, estimateRowBytes } from '../dataset/size-limits.js';
 
 /** Options of {@link runBaseline} (`pipeline baseline`). */
@@ -63,26 +63,23 @@ export async function runBaseline(options: BaselineCommandOptions, output: Outpu
     }
     normalization.global = { offset: min, scale: max > min ? max - min : 1 };
   }
-  const schema = datasetSchema(layout, { kind: 'baseline', packageVersion: PACKAGE_VERSION, sweep: spec, timeGrid: grid, normalization });
-  const writer = new DatasetWriter(options.out, schema);
+  const writer = new DatasetWriter(options.out, layout, { kind: 'baseline', packageVersion: PACKAGE_VERSION, sweep: spec, timeGrid: grid, normalization });
   const families: Record<string, number> = {};
   const progress = options.progress === false ? undefined : new Progress(output, 'baseline', spec.samples);
   try {
-    let batch: DatasetRow[] = [];
     for (let i = 0; i < spec.samples; i++) {
       const row = generateBaselineRow(spec, i);
       normalizeRow(row, normalization, ['y'], grid);
       families[row.family] = (families[row.family] ?? 0) + 1;
-      batch.push(row);
-      if ((i + 1) % BATCH_ROWS === 0 || i === spec.samples - 1) {
-        writer.write(rowsToBatch(schema, layout, batch));
-        batch = [];
+      await writer.add(row);
+      if ((i + 1) % BATCH_ROWS === 0) {
         progress?.update(i + 1);
-        // Lets the file stream drain and Ctrl-C through between batches.
+        // Lets Ctrl-C through between batches.
         await yieldToEventLoop(signal);
       }
     }
     progress?.finish();
+    await yieldToEventLoop(signal);
     await writer.commit();
   } catch (error) {
     await writer.abort();
@@ -91,4 +88,3 @@ export async function runBaseline(options: BaselineCommandOptions, output: Outpu
   output.err(`wrote ${options.out}: ${spec.samples} curves of ${spec.length} points (${Object.entries(families).map(([f, n]) => `${f} ${n}`).join(', ')}), seed ${spec.seed}`);
   return { path: options.out, rows: spec.samples, families };
 }
-

@@ -4,15 +4,15 @@ import { disposeVae, initBackend, type BackendChoice } from '@penvae/vae';
 import { checkChoice, checkSeed, yieldToEventLoop } from '../check-options.js';
 import { InputError } from '../errors.js';
 import { checkOutputPath, writeDirectoryAtomic } from '../io/atomic.js';
-import { checkModelFiles } from '../io/model-hash.js';
 import { processOutput, type Output } from '../io/output.js';
-import { BACKEND_CHOICES } from './train-checks.js';
+import { BACKEND_CHOICES } from './train-options.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { readDataset } from '../dataset/arrow.js';
 import { summarize, writeDocuments, type ComparisonMetrics } from '../report/document.js';
-import { evaluate, loadExtraSet, loadRun, type EvalSet, type Evaluation, type LoadedRun } from '../report/evaluate.js';
+import type { EvalSet } from '../dataset/labelled-series.js';
+import { evaluate, loadExtraSet, loadRun, type Evaluation, type LoadedRun } from '../report/evaluate.js';
 import { renderFigures } from '../report/figures.js';
-import { exampleTraces } from './inspect.js';
+import { exampleTraces } from '../dataset/example-traces.js';
 
 /** Options of {@link runCompare} (`pipeline compare`). */
 export interface CompareCommandOptions {
@@ -47,8 +47,6 @@ export async function runCompare(options: CompareCommandOptions, output: Output 
     for (const dir of options.runs) {
       const run = await loadRun(dir);
       runs.push(run);
-      if (run.record.modelFiles) checkModelFiles(dir, join(dir, 'model'), run.record.modelFiles);
-      else run.warnings.push(`${join(dir, 'run.json')} records no hashes of model/ (trained by an older pipeline): cannot check that model/ is this run's`);
       await yieldToEventLoop(signal);
     }
     const names = runs.map((r) => r.name);

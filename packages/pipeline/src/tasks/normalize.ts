@@ -2,7 +2,7 @@ import { yieldToEventLoop } from '../check-options.js';
 import { InputError } from '../errors.js';
 import { checkOutputPath } from '../io/atomic.js';
 import { processOutput, type Output } from '../io/output.js';
-import { datasetRows, datasetSchema, readDataset, writeDatasetRows } from '../dataset/arrow.js';
+import { datasetRows, readDataset, writeDatasetRows } from '../dataset/arrow.js';
 import { fitGlobalScaling, normalizeRow, resolveNormalization, type NormalizeOptions } from '../dataset/normalize.js';
 import { RAW_PREFIX } from '../dataset/schema.js';
 
@@ -54,7 +54,7 @@ export async function runNormalize(options: NormalizeCommandOptions, output: Out
   for (const row of rows) normalizeRow(row, spec, layout.observables, meta.timeGrid);
   await yieldToEventLoop(options.signal);
   const newLayout = { ...layout, seriesLength: spec.length };
-  await writeDatasetRows(options.out, datasetSchema(newLayout, { ...meta, normalization: spec }), newLayout, rows);
+  await writeDatasetRows(options.out, newLayout, { ...meta, normalization: spec }, rows);
   output.err(`wrote ${options.out}: ${rows.length} rows, series of ${spec.strand} over [${spec.window.join(', ')}] resampled to ${spec.length} points, ${spec.scaling} scaling${spec.global ? ` (offset ${spec.global.offset}, scale ${spec.global.scale})` : ''}`);
   return { path: options.out, rows: rows.length, normalization: spec };
 }

@@ -3,7 +3,10 @@ import {
   analyzeSeries,
   compileNetwork,
   extractSeries,
+  DEFAULT_SOLVER,
   simulate,
+  solverDefinition,
+  SOLVERS,
   type SeriesAnalysis,
   type SimulationResult,
   type SolverName,
@@ -15,7 +18,6 @@ import { loadNetwork } from '../io/network-source.js';
 import { formatNumber, formatTable, processOutput, type Output } from '../io/output.js';
 import { resolveGridSpec } from '../dataset/time-grid.js';
 import { buildTraceGridSpec, renderChart } from '../plot/index.js';
-import { DEFAULT_SOLVER, SOLVER_NAMES, solverDefaults } from '../solvers.js';
 
 /** Options of {@link runSimulate} (the `pipeline simulate` command for one network). */
 export interface SimulateCommandOptions {
@@ -67,8 +69,8 @@ export async function runSimulate(options: SimulateCommandOptions, output: Outpu
   if (plotFormat !== undefined && plotFormat !== '.svg' && plotFormat !== '.png') throw new InputError(`--plot ${options.plot}: expected a .svg or .png file name`);
   if (options.plot !== undefined) checkOutputPath(options.plot, '--plot');
   if (options.states && options.out === undefined) throw new InputError('--states: applies to the trajectory written with --out (.csv or .json); the summary shows the observed series only');
-  const solver = checkChoice(options.solver ?? DEFAULT_SOLVER, '--solver', SOLVER_NAMES);
-  const defaults = solverDefaults(solver);
+  const solver = checkChoice(options.solver ?? DEFAULT_SOLVER, '--solver', SOLVERS);
+  const defaults = solverDefinition(solver);
   const simOptions: Parameters<typeof simulate>[1] = {
     solver,
     rtol: options.rtol === undefined ? defaults.rtol : checkNumber(options.rtol, '--rtol', 0, true, 1),
@@ -125,11 +127,14 @@ async function plotTrajectory(result: SimulationResult, observables: readonly st
   return path;
 }
 
-/** CSV with header `t,<names>`; numbers in shortest round-trip form. */
+/**
+ * CSV with header `t,<names>` (`t (min)` when a column is itself named `t`: no strand or
+ * species name has a space); numbers in shortest round-trip form.
+ */
 export function trajectoryCsv(result: SimulationResult, columns: readonly string[]): string {
   const n = result.names.length;
   const idx = columns.map((c) => result.names.indexOf(c));
-  const lines = [['t', ...columns].join(',')];
+  const lines = [[columns.includes('t') ? 't (min)' : 't', ...columns].join(',')];
   for (let k = 0; k < result.t.length; k++) {
     const row = [String(result.t[k])];
     for (const i of idx) row.push(String(result.y[k * n + i]!));

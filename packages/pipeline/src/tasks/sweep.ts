@@ -1,21 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { compileNetwork, type SimulateOptions } from '@penvae/simulator';
+import { compileNetwork, DEFAULT_SOLVER, solverDefinition, SOLVERS, type SimulateOptions } from '@penvae/simulator';
 import { checkChoice, checkInteger, checkNumber, checkSeed, yieldToEventLoop } from '../check-options.js';
 import { InputError } from '../errors.js';
 import { checkOutputPath, registerTemporary, removeTemporary, temporaryPathFor } from '../io/atomic.js';
 import { loadNetwork } from '../io/network-source.js';
 import { processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { datasetSchema, DatasetWriter, rowsToBatch, type DatasetMetadata } from '../dataset/arrow.js';
+import { DatasetWriter, type DatasetMetadata } from '../dataset/arrow.js';
 import { resolveNormalization, type NormalizeOptions } from '../dataset/normalize.js';
 import { defaultWorkers, runSweepRows } from '../dataset/pool.js';
 import { Progress } from '../dataset/progress.js';
-import type { SweepJob } from '../dataset/run-sample.js';
-import { BATCH_ROWS, type DatasetLayout, type DatasetRow } from '../dataset/schema.js';
+import { createSampleRunner, type SweepJob } from '../dataset/run-sample.js';
+import type { DatasetLayout } from '../dataset/schema.js';
 import { checkDatasetSize, estimateRowBytes } from '../dataset/size-limits.js';
 import { resolveGridSpec } from '../dataset/time-grid.js';
-import { DEFAULT_SOLVER, SOLVER_NAMES, solverDefaults } from '../solvers.js';
 import { parseShard, parseSweepFile, parseVary, prepareSweep, shardRange, type Design, type SweepSpec } from '../dataset/sweep-spec.js';
 import { runNormalize } from './normalize.js';
 
@@ -35,7 +34,7 @@ export interface SweepCommandOptions extends NormalizeOptions, Pick<SimulateOpti
   design?: Design;
   /** @default 1 */
   seed?: number;
-  /** Step budget per simulation. @default the solver's (see solvers.ts) */
+  /** Step budget per simulation. @default the solver's (SOLVER_DEFINITIONS of the simulator) */
   maxSteps?: number;
   /** Worker threads (0: this thread); more than the samples are not started. @default one per core */
   workers?: number;
@@ -77,6 +76,22 @@ function buildSweepSpec(options: SweepCommandOptions): SweepSpec {
   return spec;
 }
 
+/** Samples simulated up front to choose the normalisation window (see `chooseWindow`). */
+export const PILOT_SAMPLES = 32;
+
+/** Raw series of `strand` of the converged samples among the sweep's first {@link PILOT_SAMPLES}. */
+function pilotSeries(job: SweepJob, strand: string): Float32Array[] {
+  const run = createSampleRunner(job);
+  const index = job.observables.indexOf(strand);
+  const out: Float32Array[] = [];
+  for (let i = 0; i < Math.min(PILOT_SAMPLES, job.sweep.samples); i++) {
+    const row = run(i);
+    const raw = row.raw[index];
+    if (row.outcome === 'converged' && raw) out.push(raw);
+  }
+  return out;
+}
+
 /**
  * Runs a parameter sweep of one network on every core and streams the results into an Arrow
  * dataset (see dataset/schema.ts). Every sample is a row: failed simulations keep their outcome
@@ -87,8 +102,8 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
   if (extname(options.out).toLowerCase() !== '.arrow') throw new InputError(`--out ${options.out}: a sweep writes an Arrow dataset; expected a .arrow file name`);
   checkOutputPath(options.out, '--out');
   // Every option is checked before the first file is touched or worker started.
-  const solverName = checkChoice(options.solver ?? DEFAULT_SOLVER, '--solver', SOLVER_NAMES);
-  const defaults = solverDefaults(solverName);
+  const solverName = checkChoice(options.solver ?? DEFAULT_SOLVER, '--solver', SOLVERS);
+  const defaults = solverDefinition(solverName);
   const solver = {
     name: solverName,
     rtol: options.rtol === undefined ? defaults.rtol : checkNumber(options.rtol, '--rtol', 0, true, 1),
@@ -106,21 +121,18 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
   const grid = resolveGridSpec(network, options, loaded.source);
   const model = compileNetwork(network);
   const observables = [...model.observables];
-  const normalization = resolveNormalization(options, observables, grid);
+  const { window: _window, ...rest } = options;
+  const provisional = resolveNormalization(rest, observables, grid);
   const range = shard ? shardRange(prepared.spec.samples, shard) : { start: 0, end: prepared.spec.samples };
-  const layout: DatasetLayout = { parameters: prepared.spec.vary.map((v) => v.path), observables, rawLength: grid.points, seriesLength: normalization.length };
-  checkDatasetSize(range.end - range.start, estimateRowBytes(layout), options.out);
+  checkDatasetSize(range.end - range.start, estimateRowBytes({ parameters: prepared.spec.vary, observables, rawLength: grid.points, seriesLength: provisional.length }), options.out);
   // More workers than samples would only pay start-up costs.
   const workers = Math.min(requestedWorkers, Math.max(1, range.end - range.start));
-  const job: SweepJob = {
-    networkText: loaded.text,
-    networkSource: loaded.source,
-    sweep: prepared.spec,
-    grid,
-    solver,
-    observables,
-    normalization,
-  };
+  const job: SweepJob = { networkText: loaded.text, networkSource: loaded.source, sweep: prepared.spec, grid, solver, observables, normalization: provisional };
+  // The window defaults to `auto`, chosen from a pilot: the sweep's own first samples, run here.
+  // They are the same for every shard, so shards still merge into the one-run file.
+  job.normalization = resolveNormalization({ ...options, window: options.window ?? 'auto' }, observables, grid, (strand) => pilotSeries(job, strand));
+  const { normalization } = job;
+  const layout: DatasetLayout = { parameters: prepared.spec.vary.map((v) => v.path), observables, rawLength: grid.points, seriesLength: normalization.length };
   const meta: DatasetMetadata = {
     kind: 'simulation',
     packageVersion: PACKAGE_VERSION,
@@ -131,23 +143,17 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
     normalization,
   };
   if (shard) meta.shard = `${shard.index + 1}/${shard.count}`;
-  const schema = datasetSchema(layout, meta);
   if (requestedWorkers > workers) output.err(`note: --workers ${requestedWorkers} for ${range.end - range.start} samples; starting ${workers}`);
   // Global scaling is fitted on the finished rows: they go to a hidden file first, and only
   // the normalised dataset is published under --out.
   const global = normalization.scaling === 'global';
   const rowsPath = global ? temporaryPathFor(options.out) : options.out;
-  const writer = new DatasetWriter(rowsPath, schema);
+  const writer = new DatasetWriter(rowsPath, layout, meta);
   if (global) registerTemporary(rowsPath);
   const outcomes: Record<string, number> = {};
   const total = range.end - range.start;
   const progress = options.progress === false ? undefined : new Progress(output, `simulate ${network.name}`, total);
   const began = performance.now();
-  let batch: DatasetRow[] = [];
-  const flush = () => {
-    if (batch.length) writer.write(rowsToBatch(schema, layout, batch));
-    batch = [];
-  };
   try {
     await runSweepRows({
       job,
@@ -156,14 +162,13 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
       workers,
       onRow: (row) => {
         outcomes[row.outcome] = (outcomes[row.outcome] ?? 0) + 1;
-        batch.push(row);
-        // Batches end at multiples of BATCH_ROWS in sample_id, whatever the shard or worker count.
-        if ((row.sampleId + 1) % BATCH_ROWS === 0) flush();
+        // Returns the writer's promise: the pool waits for it (a slow disk slows the sweep down
+        // instead of filling memory).
+        return writer.add(row);
       },
       onProgress: (done) => progress?.update(done),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    flush();
     progress?.finish();
     await yieldToEventLoop(options.signal);
     await writer.commit();

@@ -1,23 +1,12 @@
 import { realpathSync, statSync } from 'node:fs';
-import { assertTrainableOnBackend, BACKENDS, initBackend, resolveVaeConfig, type BackendChoice, type EncoderKind } from '@penvae/vae';
-import { checkChoice, checkInteger, checkNumber, checkSeed, describeFound } from '../check-options.js';
+import { assertTrainableOnBackend, initBackend, resolveVaeConfig } from '@penvae/vae';
+import { checkChoice, checkInteger, checkNumber, checkSeed } from '../check-options.js';
 import { InputError } from '../errors.js';
 import { checkOutputPath } from '../io/atomic.js';
 import { readDataset } from '../dataset/arrow.js';
 import { hashFile } from '../dataset/labelled-series.js';
 import type { TrainCommandOptions } from './train.js';
-
-/** `--backend` choices: `auto`, then the vae package's backends. */
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKENDS];
-
-/** `--encoder` choices (the vae package's EncoderKind). */
-export const ENCODER_CHOICES = ['dense', 'conv'] as const satisfies readonly EncoderKind[];
-// Fails to compile if the vae package adds an encoder kind this list lacks.
-const everyEncoderListed: Exclude<EncoderKind, (typeof ENCODER_CHOICES)[number]> extends never ? true : never = true;
-void everyEncoderListed;
-
-/** The default train / validation / test fractions. */
-export const DEFAULT_SPLIT: [number, number, number] = [0.8, 0.1, 0.1];
+import { ARCHITECTURE_CHOICES, BACKEND_CHOICES, LINEAR_PATH_CHOICES, TRAIN_COMMAND_DEFAULTS } from './train-options.js';
 
 /** What {@link checkTrainInput} checks: the options of `pipeline train` that can be wrong. */
 export type TrainInputOptions = Omit<TrainCommandOptions, 'resume' | 'verbose' | 'signal'>;
@@ -41,36 +30,10 @@ function checkSplit(split: readonly number[]): [number, number, number] {
   return [ft!, fv!, fs!];
 }
 
-/**
- * Checks everything `pipeline train` is given before anything is written: every option, the
- * output folder, the datasets (readable, one series length, no file given twice, enough rows
- * for every part of the split) and that the backend can train the encoder. A bad option used
- * to leave a half-made run folder that blocked every retry and `--resume`.
- * @throws InputError naming the flag or file; BackendError when the backend cannot train the encoder
- */
-export async function checkTrainInput(options: TrainInputOptions): Promise<void> {
-  checkOutputPath(options.out, '--out', 'folder');
-  if (options.latent !== undefined) checkInteger(options.latent, '--latent', 1, 4096);
-  if (options.epochs !== undefined) checkInteger(options.epochs, '--epochs', 1, 1_000_000);
-  if (options.batch !== undefined) checkInteger(options.batch, '--batch', 1, 1_000_000);
-  if (options.seed !== undefined) checkSeed(options.seed);
-  const backend = checkChoice(options.backend ?? 'auto', '--backend', BACKEND_CHOICES);
-  const encoder = checkChoice(options.encoder ?? 'dense', '--encoder', ENCODER_CHOICES);
-  if (options.hidden !== undefined) {
-    if (options.hidden.length === 0) throw new InputError('--hidden: expected layer sizes such as 256,128');
-    options.hidden.forEach((h) => checkInteger(h, '--hidden', 1, 65_536));
-  }
-  if (options.beta !== undefined) checkNumber(options.beta, '--beta', 0);
-  if (options.warmup !== undefined) checkInteger(options.warmup, '--warmup', 0);
-  if (options.freeBits !== undefined) checkNumber(options.freeBits, '--free-bits', 0);
-  if (options.sigma !== undefined && options.sigma !== 'learned') checkNumber(options.sigma, '--sigma', 0, true);
-  if (options.learningRate !== undefined) checkNumber(options.learningRate, '--learning-rate', 0, true, 10);
-  if (options.patience !== undefined) checkInteger(options.patience, '--patience', 1);
-  const split = checkSplit(options.split ?? DEFAULT_SPLIT);
-
-  if (options.data.length === 0) throw new InputError('--data: give at least one dataset (.arrow)');
+/** Refuses a --data file given twice: the same path (or link), or a copy under another name. */
+function checkDistinctFiles(paths: readonly string[]): void {
   const seen = new Map<string, string>();
-  for (const path of options.data) {
+  for (const path of paths) {
     let real: string;
     try {
       real = realpathSync(path);
@@ -83,18 +46,52 @@ export async function checkTrainInput(options: TrainInputOptions): Promise<void>
   }
   // Copies under other names: equal size, then equal SHA-256.
   const bySize = new Map<number, string[]>();
-  for (const path of options.data) bySize.set(statSync(path).size, [...(bySize.get(statSync(path).size) ?? []), path]);
+  for (const path of paths) {
+    const size = statSync(path).size;
+    bySize.set(size, [...(bySize.get(size) ?? []), path]);
+  }
   for (const group of bySize.values()) {
-    if (group.length < 2) continue;
     const hashes = new Map<string, string>();
-    for (const path of group) {
+    for (const path of group.length > 1 ? group : []) {
       const hash = hashFile(path);
       const same = hashes.get(hash);
       if (same !== undefined) throw new InputError(`--data ${path}: has the same contents as ${same} (SHA-256 ${hash.slice(0, 12)}...); its rows would count twice`);
       hashes.set(hash, path);
     }
   }
+}
 
+/**
+ * Checks everything `pipeline train` is given before anything is written: every option, the
+ * output folder, the datasets (readable, no file given twice, enough rows for every part of
+ * the split) and that the backend can train the architecture. A bad option used to leave a
+ * half-made run folder that blocked every retry and `--resume`.
+ * @throws InputError naming the flag or file; BackendError when the backend cannot train the architecture
+ */
+export async function checkTrainInput(options: TrainInputOptions): Promise<void> {
+  checkOutputPath(options.out, '--out', 'folder');
+  if (options.latent !== undefined) checkInteger(options.latent, '--latent', 1, 4096);
+  if (typeof options.epochs === 'number') checkInteger(options.epochs, '--epochs', 1, 1_000_000);
+  if (options.batch !== undefined) checkInteger(options.batch, '--batch', 1, 1_000_000);
+  if (options.seed !== undefined) checkSeed(options.seed);
+  const backend = checkChoice(options.backend ?? 'auto', '--backend', BACKEND_CHOICES);
+  const architecture = checkChoice(options.architecture ?? TRAIN_COMMAND_DEFAULTS.architecture, '--architecture', ARCHITECTURE_CHOICES);
+  if (options.linearPath !== undefined) checkChoice(options.linearPath, '--linear-path', LINEAR_PATH_CHOICES);
+  for (const [flag, sizes] of [['--hidden', options.hidden], ['--filters', options.filters]] as const) {
+    if (sizes === undefined) continue;
+    if (sizes.length === 0) throw new InputError(`${flag}: expected layer sizes such as 32,16`);
+    sizes.forEach((h) => checkInteger(h, flag, 1, 65_536));
+  }
+  if (options.beta !== undefined) checkNumber(options.beta, '--beta', 0);
+  if (options.warmup !== undefined) checkInteger(options.warmup, '--warmup', 0);
+  if (options.freeBits !== undefined) checkNumber(options.freeBits, '--free-bits', 0);
+  if (typeof options.sigma === 'number') checkNumber(options.sigma, '--sigma', 0, true);
+  if (options.learningRate !== undefined) checkNumber(options.learningRate, '--learning-rate', 0, true, 10);
+  if (options.patience !== undefined) checkInteger(options.patience, '--patience', 1);
+  const split = checkSplit(options.split ?? TRAIN_COMMAND_DEFAULTS.split);
+
+  if (options.data.length === 0) throw new InputError('--data: give at least one dataset (.arrow)');
+  checkDistinctFiles(options.data);
   let rows = 0;
   let length: number | undefined;
   for (const path of options.data) {
@@ -118,16 +115,9 @@ export async function checkTrainInput(options: TrainInputOptions): Promise<void>
         `(train ${nTrain}, validation ${nValidation}, test ${nTest}); every part needs at least one row: give at least ${needed} rows, or another --split`,
     );
   }
-  if (encoder === 'conv') {
+  if (architecture === 'conv') {
     const info = await initBackend(backend);
-    assertTrainableOnBackend(resolveVaeConfig({ seriesLength: length ?? 2, encoder }), info.backend);
+    const conv = options.filters ? { conv: { filters: options.filters } } : {};
+    assertTrainableOnBackend(resolveVaeConfig({ seriesLength: length ?? 2, encoder: architecture, decoder: architecture, ...conv }), info.backend);
   }
-}
-
-/** Parses `--sigma`: a number > 0 or `learned`. */
-export function parseSigma(text: string): number | 'learned' {
-  if (text === 'learned') return 'learned';
-  const sigma = Number(text);
-  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new InputError(`--sigma ${describeFound(text)}: expected a number > 0 or "learned"`);
-  return sigma;
 }

@@ -1,77 +1,34 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  activeUnits,
   disposeVae,
   fitPca,
   initBackend,
-  klPerDimension,
   loadCheckpoint,
-  pcaReconstruct,
-  reconstruct,
-  relativeMse,
   saveCheckpoint,
   saveVae,
   trainVae,
-  type BackendChoice,
-  type BackendInfo,
-  type EpochLog,
-  type ResolvedVaeConfig,
   type VaeConfig,
-  VAE_CONFIG_DEFAULTS,
 } from '@penvae/vae';
 import { InputError, InterruptedError, NumericalError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { hashModelFiles } from '../io/model-hash.js';
-import { checkTrainInput, DEFAULT_SPLIT } from './train-checks.js';
-import { TrainProgress } from './train-progress.js';
 import { formatNumber, processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { loadLabelledSeries, splitRows, takeRows, type DatasetRecord, type LabelledSeries, type SeriesWithLabels } from '../dataset/labelled-series.js';
+import { evalSetOf, loadLabelledSeries, splitRows, takeRows } from '../dataset/labelled-series.js';
 import { formatDuration } from '../dataset/progress.js';
+import { evaluateModel } from '../run/evaluation.js';
+import { hashModelFiles } from '../run/model-files.js';
+import { RUN_FORMAT_VERSION, type RunRecord, type RunTrainingOptions } from '../run/record.js';
+import { checkTrainInput } from './train-checks.js';
+import { TRAIN_COMMAND_DEFAULTS } from './train-options.js';
+import { TrainProgress } from './train-progress.js';
 
-/** Version of run.json; `pipeline compare` refuses others. */
-export const RUN_FORMAT_VERSION = 1;
-
-/** Options of {@link runTrain} (`pipeline train`). */
-export interface TrainCommandOptions {
+/** Options of {@link runTrain} (`pipeline train`): the recorded training options, plus where. */
+export interface TrainCommandOptions extends RunTrainingOptions {
   /** Datasets (.arrow) to learn from; their `series` columns must share one length. */
   data: string[];
   /** Run directory (created; holds model/, run.json and, while training, checkpoint/). */
   out: string;
-  /** Latent dimension. @default 10 (the paper's) */
-  latent?: number;
-  /** @default 200 */
-  epochs?: number;
-  /** @default 64 */
-  batch?: number;
-  /** Seed of the split, the initial weights, shuffling and sampling. @default 1 */
-  seed?: number;
-  /** @default 'auto' (tfjs-node, then wasm, then cpu) */
-  backend?: BackendChoice;
-  /** @default 'dense' */
-  encoder?: 'dense' | 'conv';
-  /** Hidden layer sizes of the encoder (the decoder mirrors them). @default [256, 128] */
-  hidden?: number[];
-  /** @default 1 */
-  beta?: number;
-  /** KL warm-up epochs. @default 10 */
-  warmup?: number;
-  /** Free bits per latent dimension (nats). @default 0 */
-  freeBits?: number;
-  /** Decoder noise sigma (in normalised units) or 'learned'. @default 'learned' */
-  sigma?: number | 'learned';
-  /** Adam step size. @default 0.002 */
-  learningRate?: number;
-  /**
-   * Early-stopping patience in epochs. Longer than the VAE package's 20: with a learned decoder
-   * sigma the validation loss is noisy late in training, and at 20 baseline runs stopped while
-   * the reconstruction was still improving (relative MSE 1.3e-3 at 75 epochs vs 3.4e-4 at 200).
-   * @default 50
-   */
-  patience?: number;
-  /** Train / validation / test fractions. @default [0.8, 0.1, 0.1] */
-  split?: [number, number, number];
   /** Continue an interrupted run from its last checkpoint. @default false */
   resume?: boolean;
   /** Print every epoch's full line instead of a progress bar. @default false */
@@ -80,72 +37,36 @@ export interface TrainCommandOptions {
   signal?: AbortSignal;
 }
 
-/** Relative MSE of the VAE and of PCA at the same latent size, overall and per label. */
-export interface ReconstructionReport {
-  rows: number;
-  vae: number;
-  pca: number;
-  byFamily: Record<string, { rows: number; vae: number; pca: number }>;
-  byBehaviour: Record<string, { rows: number; vae: number; pca: number }>;
-}
-
-/** The contents of run.json. */
-export interface RunRecord {
-  formatVersion: number;
-  packageVersion: string;
-  status: 'training' | 'complete';
-  datasets: DatasetRecord[];
-  seriesLength: number;
-  split: { seed: number; fractions: [number, number, number]; train: [number, number][]; validation: [number, number][]; test: [number, number][] };
-  config: ResolvedVaeConfig | null;
-  options: Omit<TrainCommandOptions, 'data' | 'out' | 'resume' | 'verbose' | 'signal'>;
-  backend: BackendInfo;
-  history: EpochLog[];
-  result?: { bestEpoch: number | null; stopReason: string; activeUnits: number; collapsed: boolean; sigma: number; seconds: number };
-  test?: ReconstructionReport & { activeUnits: number; klPerDim: number[] };
-  /** SHA-256 of every file under model/ (see io/model-hash.ts); `pipeline compare` checks them. */
-  modelFiles?: Record<string, string>;
-}
-
 /**
- * Relative MSE (sum of squared errors over the set's variance about its per-time-step mean,
- * as `relativeMse` of @penvae/vae) of two reconstructions, overall and per label.
+ * How long to train when `--epochs` is not given: a budget in optimiser steps, not epochs, so
+ * that a small sweep (800 series: 10 batches an epoch) is not stopped after a few thousand
+ * steps while a large one is not trained for hours. Early stopping ends sooner when the
+ * validation loss stops improving; its patience is a fraction of the budget.
  */
-export function reconstructionReport(
-  data: Pick<SeriesWithLabels, 'x' | 'n' | 'length' | 'family' | 'behaviour'>,
-  vaeX: Float32Array,
-  pcaX: Float32Array,
-): ReconstructionReport {
-  const L = data.length;
-  const group = (labels: string[]) => {
-    const out: Record<string, { rows: number; vae: number; pca: number }> = {};
-    for (const label of [...new Set(labels)].sort()) {
-      const idx = labels.flatMap((l, i) => (l === label ? [i] : []));
-      const x = takeRows(data.x, L, idx);
-      out[label] = { rows: idx.length, vae: relativeMse(x, takeRows(vaeX, L, idx), L), pca: relativeMse(x, takeRows(pcaX, L, idx), L) };
-    }
-    return out;
-  };
-  return {
-    rows: data.n,
-    vae: relativeMse(data.x, vaeX, L),
-    pca: relativeMse(data.x, pcaX, L),
-    byFamily: group(data.family),
-    byBehaviour: group(data.behaviour),
-  };
-}
+export const TRAIN_BUDGET = Object.freeze({ steps: 40_000, minEpochs: 60, maxEpochs: 3000, patienceFraction: 0.2, minPatience: 30 });
 
-/** The rows of a labelled set picked by index. */
-export function subset(data: LabelledSeries, idx: ArrayLike<number>) {
-  const pick = <T>(a: T[]) => Array.from(idx, (i) => a[i]!);
-  return { x: takeRows(data.x, data.length, idx), n: idx.length, length: data.length, family: pick(data.family), behaviour: pick(data.behaviour), network: pick(data.network), refs: pick(data.refs) };
+export { TRAIN_COMMAND_DEFAULTS } from './train-options.js';
+
+/** Epochs and early-stopping patience for a training set of `rows` series (see {@link TRAIN_BUDGET}). */
+export function trainingBudget(rows: number, batch: number, epochs: number | 'auto' | undefined, patience: number | undefined): { epochs: number; patience: number; rule: string } {
+  const batches = Math.max(1, Math.ceil(rows / batch));
+  const b = TRAIN_BUDGET;
+  const auto = epochs === undefined || epochs === 'auto';
+  const e = auto ? Math.min(b.maxEpochs, Math.max(b.minEpochs, Math.ceil(b.steps / batches))) : epochs;
+  const p = patience ?? Math.max(b.minPatience, Math.round(b.patienceFraction * e));
+  const rule = auto
+    ? `auto: ${b.steps} steps of ${batches} batches an epoch, within [${b.minEpochs}, ${b.maxEpochs}] epochs; patience ${patience === undefined ? `${b.patienceFraction * 100} % of that` : 'given'}`
+    : `given${patience === undefined ? `; patience ${b.patienceFraction * 100} % of the epochs` : ''}`;
+  return { epochs: e, patience: p, rule };
 }
 
 /**
  * Trains a VAE on one or more datasets (`pipeline train`): a seeded split stored with the run,
- * Adam with early stopping on the validation loss, a checkpoint every epoch (`--resume`
- * continues), then the model in the TensorFlow.js layers format (model/) and run.json with the
- * config, datasets and their hashes, split, backend, history and test metrics against PCA.
+ * a step budget sized to the data with early stopping on the validation loss, a checkpoint every
+ * epoch (`--resume` continues), then the model in the TensorFlow.js layers format (model/) and
+ * run.json with the config, datasets and their hashes, split, backend, history, the model files'
+ * hashes and the held-out report (reconstruction against PCA, behaviour preservation, prior
+ * samples' behaviour mix, latent decodability of period and amplitude).
  */
 export async function runTrain(options: TrainCommandOptions, output: Output = processOutput): Promise<RunRecord> {
   await checkTrainInput(options);
@@ -158,29 +79,48 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
   if (options.resume && !existsSync(checkpointDir)) {
     throw new InputError(`--resume: ${runDir} has no checkpoint to continue from${existsSync(runJson) ? ' (the run is complete)' : ''}`);
   }
-  const seed = options.seed ?? 1;
-  const fractions = options.split ?? DEFAULT_SPLIT;
+  const d = TRAIN_COMMAND_DEFAULTS;
+  const seed = options.seed ?? d.seed;
+  const fractions = options.split ?? d.split;
   const data = loadLabelledSeries(options.data);
   const split = splitRows(data.n, fractions, seed);
-  for (const d of data.datasets) if (d.skipped) output.err(`${d.path}: ${d.skipped} of ${d.rows} rows skipped (failed simulations)`);
+  for (const ds of data.datasets) if (ds.skipped) output.err(`${ds.path}: ${ds.skipped} of ${ds.rows} rows skipped (failed simulations)`);
   const L = data.length;
-  const trainSet = { x: takeRows(data.x, L, split.train), n: split.train.length, length: L };
-  const validationSet = split.validation.length ? { x: takeRows(data.x, L, split.validation), n: split.validation.length, length: L } : undefined;
+  // A learned sigma per family when several are trained together (see the VAE's sigmaGroups).
+  const sigma = options.sigma ?? 'learned';
+  const families = [...new Set(data.family)].sort();
+  const sigmaGroups = sigma === 'learned' && families.length > 1 ? families : [];
+  const groupOf = new Map(sigmaGroups.map((f, i) => [f, i]));
+  const part = (idx: Int32Array) => ({
+    x: takeRows(data.x, L, idx),
+    n: idx.length,
+    length: L,
+    ...(sigmaGroups.length ? { group: Int32Array.from(idx, (i) => groupOf.get(data.family[i]!)!) } : {}),
+  });
+  const trainSet = part(split.train);
+  const validationSet = split.validation.length ? part(split.validation) : undefined;
   const backend = await initBackend(options.backend ?? 'auto');
   output.err(`backend: ${backend.backend}${backend.fellBackFrom.length ? ` (not available: ${backend.fellBackFrom.map((b, i) => `${b}: ${backend.reasons[i]}`).join('; ')})` : ''}`);
   output.err(`data: ${data.n} series of length ${L} from ${data.datasets.length} dataset(s); split ${split.train.length} train / ${split.validation.length} validation / ${split.test.length} test`);
 
+  const architecture = options.architecture ?? d.architecture;
   const config: VaeConfig = {
     seriesLength: L,
-    latentDim: options.latent ?? 10,
-    encoder: options.encoder ?? 'dense',
+    latentDim: options.latent ?? d.latent,
+    encoder: architecture,
+    decoder: architecture,
+    linearPath: options.linearPath ?? d.linearPath,
     seed,
     ...(options.hidden ? { hiddenUnits: options.hidden } : {}),
+    ...(options.filters ? { conv: { filters: options.filters } } : {}),
     ...(options.beta !== undefined ? { beta: options.beta } : {}),
     ...(options.warmup !== undefined ? { klWarmupEpochs: options.warmup } : {}),
     ...(options.freeBits !== undefined ? { freeBits: options.freeBits } : {}),
-    ...(options.sigma !== undefined ? { decoderSigma: options.sigma } : {}),
+    decoderSigma: sigma,
+    sigmaGroups,
   };
+  const batch = options.batch ?? d.batch;
+  const budget = { ...trainingBudget(trainSet.n, batch, options.epochs, options.patience), batch };
   const { data: _d, out: _o, resume: _r, verbose: _v, signal: _s, ...recordedOptions } = options;
   const refs = (idx: Int32Array) => Array.from(idx, (i) => data.refs[i]!);
   const record: RunRecord = {
@@ -192,6 +132,7 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
     split: { seed, fractions, train: refs(split.train), validation: refs(split.validation), test: refs(split.test) },
     config: null,
     options: recordedOptions,
+    budget,
     backend,
     history: [],
   };
@@ -205,17 +146,19 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
   const resumeFrom = options.resume ? await loadCheckpoint(checkpointDir) : undefined;
   if (resumeFrom) output.err(`resuming after epoch ${resumeFrom.epoch}`);
 
-  const epochs = options.epochs ?? 200;
-  const progress = new TrainProgress(output, epochs, config.latentDim ?? VAE_CONFIG_DEFAULTS.latentDim, options.verbose);
+  const { epochs, patience } = budget;
+  output.err(`training: ${architecture} encoder and decoder${config.linearPath === 'pca' ? ' with a PCA path' : ''}, latent ${config.latentDim}, up to ${epochs} epochs of ${Math.ceil(trainSet.n / batch)} batches (patience ${patience}; ${budget.rule})`);
+  const progress = new TrainProgress(output, epochs, config.latentDim ?? d.latent, options.verbose);
   const began = performance.now();
   const result = await trainVae(
     { train: trainSet, ...(validationSet ? { validation: validationSet } : {}) },
     {
       config,
       epochs,
-      ...(options.batch !== undefined ? { batchSize: options.batch } : {}),
-      ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}),
-      patience: options.patience ?? 50,
+      batchSize: batch,
+      learningRate: options.learningRate ?? d.learningRate,
+      finalLearningRateFactor: d.finalLearningRateFactor,
+      patience,
       ...(resumeFrom ? { resumeFrom } : {}),
       onBatchEnd: (p) => progress.batch(p),
       onEpochEnd: (log) => {
@@ -236,44 +179,49 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
   const seconds = (performance.now() - began) / 1000;
   const { model } = result;
   try {
-    // Test metrics: the VAE's posterior-mean reconstruction against PCA with as many
-    // components as latent dimensions, fitted on the same training split.
-    const test = split.test.length ? subset(data, split.test) : subset(data, split.train);
-    const vaeX = reconstruct(model, test.x, test.n);
+    // Held-out report: the test split (the training split if the split has none).
+    const fit = evalSetOf(data, split.train, 'train');
+    const test = split.test.length ? evalSetOf(data, split.test, 'test') : fit;
     const pca = fitPca(trainSet.x, trainSet.n, L, model.config.latentDim);
-    const pcaX = Float32Array.from(pcaReconstruct(pca, test.x, test.n));
-    const report = reconstructionReport(test, vaeX, pcaX);
-    const testSet = { x: test.x, n: test.n, length: L };
-    const kl = klPerDimension(model, testSet);
-    const active = activeUnits(model, testSet);
-    record.status = 'complete';
-    record.config = model.config;
-    record.history = result.history;
-    record.result = { bestEpoch: result.bestEpoch, stopReason: result.stopReason, activeUnits: result.activeUnits, collapsed: result.collapsed, sigma: result.sigma, seconds };
-    record.test = { ...report, activeUnits: active, klPerDim: kl };
-    await saveVae(model, join(runDir, 'model'), {
+    const report = evaluateModel(model, test, fit, pca, seed);
+    const modelDir = join(runDir, 'model');
+    await saveVae(model, modelDir, {
       backend: result.backend,
       training: { settings: result.settings, history: result.history, bestEpoch: result.bestEpoch, stopReason: result.stopReason, activeUnits: result.activeUnits },
       extra: { run: 'run.json' },
     });
-    record.modelFiles = hashModelFiles(join(runDir, 'model'));
+    record.status = 'complete';
+    record.config = model.config;
+    record.history = result.history;
+    record.result = { bestEpoch: result.bestEpoch, stopReason: result.stopReason, activeUnits: result.activeUnits, collapsed: result.collapsed, sigma: result.sigma, seconds };
+    record.test = report;
+    record.modelFiles = hashModelFiles(modelDir);
     writeFileAtomic(runJson, `${JSON.stringify(record, null, 1)}\n`);
     rmSync(checkpointDir, { recursive: true, force: true });
-    output.err(
-      `trained in ${formatDuration(seconds)} (${result.history.length} epochs, ${result.stopReason}${result.bestEpoch ? `, best epoch ${result.bestEpoch}` : ''}); ` +
-        `test relative MSE: VAE ${formatNumber(report.vae)}, PCA(${model.config.latentDim}) ${formatNumber(report.pca)}; ` +
-        `active units ${active}/${model.config.latentDim}${result.collapsed ? ' (posterior collapsed)' : ''}`,
-    );
-    if (active < model.config.latentDim) {
-      const idle = kl.flatMap((k, j) => (k < 0.01 ? [`z${j + 1}`] : []));
-      output.err(
-        `note: ${model.config.latentDim - active} of ${model.config.latentDim} latent dimensions are inactive on the test data (posterior mean variance <= 0.01; KL per dimension ${kl.map((k) => k.toFixed(3)).join(' ')})` +
-          `${idle.length ? `: ${idle.join(', ')} carry no information` : ''}. The data may need fewer dimensions; --free-bits 0.5 or a longer --warmup keeps more of them in use.`,
-      );
-    }
-    output.err(`wrote ${runDir}/model (encoder/, decoder/, vae.json) and ${runJson}`);
+    printTestReport(report, model.config.latentDim, output);
+    output.err(`trained in ${formatDuration(seconds)} (${result.history.length} epochs, ${result.stopReason}${result.bestEpoch ? `, best epoch ${result.bestEpoch}` : ''}); wrote ${modelDir} (encoder/, decoder/, vae.json) and ${runJson}`);
     return record;
   } finally {
     disposeVae(model);
   }
+}
+
+/** The held-out report in a few lines: error against PCA and behaviour kept, per family; unneeded units. */
+function printTestReport(report: ReturnType<typeof evaluateModel>, latentDim: number, output: Output): void {
+  const r = report.relativeMse;
+  const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(0)} %`);
+  output.err(`test relative MSE: VAE ${formatNumber(r.vae)}, PCA(${latentDim}) ${formatNumber(r.pca)} (${formatNumber(r.pca / r.vae)}x)`);
+  for (const [family, f] of Object.entries(r.byFamily)) {
+    const b = report.behaviour.vae.byFamily[family]!;
+    const osc = b.oscillating.rows ? `; oscillating ${b.oscillating.rows}: peaks and period kept ${pct(b.oscillating.peaksAndPeriod)}, amplitude ${pct(b.oscillating.amplitude)}` : '';
+    const lvl = b.level.rows ? `; settling ${b.level.rows}: final level kept ${pct(b.level.finalLevel)}, half-rise time ${pct(b.level.halfRise)}` : '';
+    output.err(`  ${family} (${f.rows}): VAE ${formatNumber(f.vae)}, PCA ${formatNumber(f.pca)} (${formatNumber(f.pca / f.vae)}x)${osc}${lvl}`);
+  }
+  const { period, amplitude } = report.decodability;
+  if (period.r2 !== null || amplitude.r2 !== null) {
+    output.err(`latent means -> period R² ${formatNumber(period.r2 ?? undefined)}, amplitude R² ${formatNumber(amplitude.r2 ?? undefined)} (linear, held out)`);
+  }
+  output.err(`prior samples: behaviour mix within ${report.prior.distance.toFixed(1)} points of the data's`);
+  const { unneeded, activeUnits } = report.latent;
+  output.err(`active latent units ${activeUnits}/${latentDim}${unneeded.length ? `; not needed by this data: ${unneeded.join(', ')} (posterior mean variance <= 0.01: the decoder ignores them)` : ''}`);
 }

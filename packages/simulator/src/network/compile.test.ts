@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadBuiltin } from '../../test-support/index.js';
 import { BUILTIN_NETWORKS } from '../builtin.js';
-import { StructureMismatchError } from '../errors.js';
-import { compileNetwork } from './compile.js';
+import { NetworkTooLargeError, StructureMismatchError } from '../errors.js';
+import { makeChainNetwork } from './chain.js';
+import { compileNetwork, LARGE_NETWORK_MIN_STATES, MAX_STATE_VARIABLES } from './compile.js';
 import { DEFAULT_PEN_PARAMETERS } from './defaults.js';
-import type { PenNetwork } from './types.js';
+import type { Network, PenNetwork, ReactionsNetwork } from './types.js';
 import { validateNetwork } from './validate.js';
 
 /** Park–Miller minimal standard generator: deterministic test states. */
@@ -197,5 +198,81 @@ describe('compileNetwork', () => {
     const other = structuredClone(net);
     delete other.templates[0]!.inhibitor;
     expect(() => model.setValues(other)).toThrow(StructureMismatchError);
+  });
+
+  describe('the sparse + low-rank Jacobian (networks compiled for size)', () => {
+    const cases: [string, Network][] = [
+      ...BUILTIN_NETWORKS.map((name): [string, Network] => [name, loadBuiltin(name)]),
+      ['custom', CUSTOM],
+      ['chain of 12 strands', makeChainNetwork({ strands: 12 })],
+    ];
+    it.each(cases)('%s: S + sum a_q b_q^T equals the row-major Jacobian', (_label, net) => {
+      const model = compileNetwork(net, { jacobianStorage: 'dense' });
+      const n = model.size;
+      const { layout, evaluate } = model.sparseLowRankJacobian;
+      const nnz = layout.col.length;
+      const random = rng(5);
+      const values = new Float64Array(nnz + 2 * layout.rank * n);
+      const J = new Float64Array(n * n);
+      for (let trial = 0; trial < 5; trial++) {
+        // Zeros and small negatives too: the pools' clamp decides which b_q entries vanish.
+        const y = Float64Array.from({ length: n }, () => (random() < 0.15 ? -1e-6 * random() : random() < 0.1 ? 0 : 50 * random()));
+        model.jacobian(0, y, J);
+        evaluate(0, y, values);
+        const rebuilt = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) for (let e = layout.rowStart[i]!; e < layout.rowStart[i + 1]!; e++) rebuilt[i * n + layout.col[e]!] = values[e]!;
+        for (let q = 0; q < layout.rank; q++) {
+          for (let i = 0; i < n; i++) {
+            const a = values[nnz + q * n + i]!;
+            if (a !== 0) for (let j = 0; j < n; j++) rebuilt[i * n + j]! += a * values[nnz + (layout.rank + q) * n + j]!;
+          }
+        }
+        for (let k = 0; k < n * n; k++) expect(Math.abs(rebuilt[k]! - J[k]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(J[k]!)));
+      }
+      // S holds the mass-action structure only: far fewer entries than the row-major pattern.
+      let dense = 0;
+      for (const v of model.jacobianPattern) dense += v;
+      expect(nnz).toBeLessThanOrEqual(dense);
+    });
+
+    it(`compiles networks of ${LARGE_NETWORK_MIN_STATES} states and more for size, smaller ones with generated code`, () => {
+      const small = compileNetwork(makeChainNetwork({ strands: 10 }));
+      expect(small.size).toBeLessThan(LARGE_NETWORK_MIN_STATES);
+      expect([small.jacobianStorage, small.generated]).toEqual(['dense', true]);
+      const large = compileNetwork(makeChainNetwork({ strands: 20 }));
+      expect(large.size).toBeGreaterThanOrEqual(LARGE_NETWORK_MIN_STATES);
+      expect([large.jacobianStorage, large.generated]).toEqual(['sparse-low-rank', false]);
+      // Same model either way.
+      const forced = compileNetwork(makeChainNetwork({ strands: 20 }), { jacobianStorage: 'dense' });
+      const y = Float64Array.from(large.y0, (v, i) => v + (i % 7));
+      const [d1, d2] = [new Float64Array(large.size), new Float64Array(large.size)];
+      large.rhs(0, y, d1);
+      forced.rhs(0, y, d2);
+      for (let i = 0; i < d1.length; i++) expect(d1[i]).toBeCloseTo(d2[i]!, 12);
+    });
+
+    it('grows with the non-zeros: a chain of 1000 strands (5995 states) has sparse factors', () => {
+      const model = compileNetwork(makeChainNetwork({ strands: 1000 }));
+      expect(model.size).toBe(5995);
+      const { layout } = model.sparseLowRankJacobian;
+      expect(layout.col.length).toBeLessThan(12 * model.size);
+      const { analysis } = model.sparseSolver;
+      expect(analysis.luNonZeros).toBeLessThan(12 * model.size);
+      expect(analysis.factorOperations).toBeLessThan(20 * model.size);
+    });
+  });
+
+  it(`refuses networks of more than ${MAX_STATE_VARIABLES} state variables before building anything`, () => {
+    const huge: ReactionsNetwork = {
+      schemaVersion: 1,
+      kind: 'reactions',
+      name: 'huge',
+      species: Array.from({ length: MAX_STATE_VARIABLES + 1 }, (_, i) => ({ name: `x${i}` })),
+      reactions: [{ id: 'r', reactants: ['x0'], products: [], k: 1 }],
+    };
+    expect(() => compileNetwork(huge)).toThrow(NetworkTooLargeError);
+    expect(() => compileNetwork(huge)).toThrow(`network "huge" has ${MAX_STATE_VARIABLES + 1} state variables; at most ${MAX_STATE_VARIABLES}`);
+    const chain = makeChainNetwork({ strands: Math.ceil(MAX_STATE_VARIABLES / 6) + 1 });
+    expect(() => compileNetwork(chain)).toThrow(NetworkTooLargeError);
   });
 });

@@ -1,8 +1,29 @@
-import { StructureMismatchError } from '../errors.js';
+import { NetworkTooLargeError, StructureMismatchError } from '../errors.js';
+import { createSparseLowRankSolverFactory } from '../ode/sparse-low-rank.js';
 import { createSparseSolverFactory, type SparseSolverFactory } from '../ode/sparse-lu.js';
-import type { Derivative, JacobianFunction, OdeSystem } from '../ode/types.js';
+import type { Derivative, JacobianFunction, OdeSystem, SparseLowRankJacobian } from '../ode/types.js';
 import { expandPenNetwork, type ExpandedTemplate } from './expand.js';
+import { interpret, interpretSparseLowRank } from './interpret.js';
+import { buildStructure, fillValues, jacobianPatternOf, type Structure } from './structure.js';
 import type { Network, ReactionsNetwork, TimeGrid } from './types.js';
+
+/**
+ * From this many state variables a network is compiled for size (see
+ * {@link CompileOptions.jacobianStorage}): loops instead of generated code, and the Jacobian as
+ * sparse + low rank with its Woodbury LU. Below it, generated code and the sparse LU of the
+ * row-major Jacobian are faster (bench/scaling.js).
+ */
+export const LARGE_NETWORK_MIN_STATES = 64;
+
+/**
+ * Most state variables a network may have (a PEN cascade of ~16 600 strands). Measured on
+ * cascades (bench/scaling.js, bench/README.md "Large networks"), a network costs 2-3 KB per
+ * state variable to validate and 3-7 KB to simulate, and a simulation 1.4-3 us per state
+ * and step; at this limit `pipeline validate` took 1.8 s and 250 MB, `pipeline simulate
+ * --t-end 100` 51 s and 390 MB on a busy 2-core machine. The output trajectory is limited
+ * separately (`MAX_TRAJECTORY_VALUES`).
+ */
+export const MAX_STATE_VARIABLES = 100_000;
 
 /** A template of a compiled PEN network, for conservation checks and state output. */
 export interface CompiledTemplate {
@@ -23,8 +44,17 @@ export interface CompiledTemplate {
  * without recompiling (parameter sweeps).
  */
 export interface CompiledNetwork extends OdeSystem {
+  /** The row-major n x n Jacobian (an n x n array: for large networks, only for checks). */
   readonly jacobian: JacobianFunction;
+  /** Row-major n x n structural non-zeros of {@link jacobian}, computed on first use. */
   readonly jacobianPattern: Uint8Array;
+  /** The same Jacobian as sparse + one rank-one term per enzyme pool (loops; any size). */
+  readonly sparseLowRankJacobian: SparseLowRankJacobian;
+  /**
+   * `sparse-low-rank` for a network compiled for size (its {@link sparseSolver} reads
+   * {@link sparseLowRankJacobian}), `dense` otherwise (it reads {@link jacobian}).
+   */
+  readonly jacobianStorage: 'dense' | 'sparse-low-rank';
   /** Network name. */
   readonly name: string;
   /** The file kind it was compiled from. */
@@ -43,13 +73,15 @@ export interface CompiledNetwork extends OdeSystem {
   readonly templateTotals: Float64Array;
   /** The network's own output grid, if it has one. */
   readonly time: TimeGrid | undefined;
-  /** True when rhs/jacobian are generated code, false for the interpreted fallback. */
+  /** True when rhs/jacobian are generated code, false for loops. */
   readonly generated: boolean;
   /** The reactions network the ODEs come from (the expansion, for a `pen` network). */
   readonly reactions: ReactionsNetwork;
   /**
    * A sparse LU for this structure's iteration matrices, built on first use and kept: it stays
    * valid across {@link setValues}, and its generated code only pays off when reused (a sweep).
+   * For {@link jacobianStorage} `sparse-low-rank`, the loop-based Woodbury solver
+   * (`createSparseLowRankSolverFactory`).
    */
   readonly sparseSolver: SparseSolverFactory;
   /**
@@ -76,143 +108,24 @@ export interface CompileOptions {
    * @default DEFAULT_CODEGEN_AFTER (20000)
    */
   sparseCodegenAfter?: number;
+  /**
+   * How the integrator sees the Jacobian. `dense`: row-major n x n from generated code (see
+   * {@link codegen}) with the sparse LU of its pattern; its size and the code's grow with the
+   * square of the network, because each enzyme pool couples every species it saturates with
+   * every species its reactions change. `sparse-low-rank`: loops, the mass-action part sparse
+   * and each pool's coupling a rank-one term (see `createSparseLowRankSolverFactory`); work and
+   * memory grow with the non-zeros. Either gives the same Jacobian.
+   * @default 'dense' below {@link LARGE_NETWORK_MIN_STATES} states, else 'sparse-low-rank'
+   */
+  jacobianStorage?: 'dense' | 'sparse-low-rank';
 }
 
-/** Flat, index-based description of a reactions network: what both back ends run on. */
-interface Structure {
-  n: number;
-  names: string[];
-  reactionCount: number;
-  /** reactants of r: rIdx[rStart[r] .. rStart[r+1]) (repeated for higher order). */
-  rStart: Int32Array;
-  rIdx: Int32Array;
-  pStart: Int32Array;
-  pIdx: Int32Array;
-  /** Whether r has a reverse rate (structural: kr given, even if 0). */
-  hasKr: Uint8Array;
-  /** Pool index of r, -1 for none. */
-  poolOf: Int32Array;
-  poolCount: number;
-  /** members of pool q: mIdx[mStart[q] .. mStart[q+1]); their 1/K sits at values[2R + m]. */
-  mStart: Int32Array;
-  mIdx: Int32Array;
-  /** net stoichiometry of r: (sIdx, sCoef)[sStart[r] .. sStart[r+1]). */
-  sStart: Int32Array;
-  sIdx: Int32Array;
-  sCoef: Float64Array;
-  signature: string;
-}
-
-function buildStructure(net: ReactionsNetwork): Structure {
-  const names = net.species.map((s) => s.name);
-  const index = new Map(names.map((name, i) => [name, i]));
-  const poolNames = Object.keys(net.pools ?? {});
-  const poolIndex = new Map(poolNames.map((name, i) => [name, i]));
-  const R = net.reactions.length;
-  const rStart = new Int32Array(R + 1);
-  const pStart = new Int32Array(R + 1);
-  const sStart = new Int32Array(R + 1);
-  const rIdx: number[] = [];
-  const pIdx: number[] = [];
-  const sIdx: number[] = [];
-  const sCoef: number[] = [];
-  const hasKr = new Uint8Array(R);
-  const poolOf = new Int32Array(R).fill(-1);
-  net.reactions.forEach((r, i) => {
-    rStart[i] = rIdx.length;
-    pStart[i] = pIdx.length;
-    sStart[i] = sIdx.length;
-    const change = new Map<number, number>();
-    for (const s of r.reactants) {
-      const j = index.get(s)!;
-      rIdx.push(j);
-      change.set(j, (change.get(j) ?? 0) - 1);
-    }
-    for (const s of r.products) {
-      const j = index.get(s)!;
-      pIdx.push(j);
-      change.set(j, (change.get(j) ?? 0) + 1);
-    }
-    for (const [j, c] of [...change].sort((a, b) => a[0] - b[0])) {
-      if (c === 0) continue; // catalysts: N + P -> P + P changes P by +1, N by -1
-      sIdx.push(j);
-      sCoef.push(c);
-    }
-    hasKr[i] = r.kr === undefined ? 0 : 1;
-    if (r.pool !== undefined) poolOf[i] = poolIndex.get(r.pool)!;
-  });
-  rStart[R] = rIdx.length;
-  pStart[R] = pIdx.length;
-  sStart[R] = sIdx.length;
-  const mStart = new Int32Array(poolNames.length + 1);
-  const mIdx: number[] = [];
-  poolNames.forEach((q, qi) => {
-    mStart[qi] = mIdx.length;
-    for (const s of Object.keys(net.pools![q]!)) mIdx.push(index.get(s)!);
-  });
-  mStart[poolNames.length] = mIdx.length;
-  const signature = JSON.stringify({
-    species: names,
-    reactions: net.reactions.map((r) => [r.reactants, r.products, r.pool ?? null, r.kr !== undefined]),
-    pools: poolNames.map((q) => [q, Object.keys(net.pools![q]!)]),
-  });
-  return {
-    n: names.length,
-    names,
-    reactionCount: R,
-    rStart,
-    rIdx: Int32Array.from(rIdx),
-    pStart,
-    pIdx: Int32Array.from(pIdx),
-    hasKr,
-    poolOf,
-    poolCount: poolNames.length,
-    mStart,
-    mIdx: Int32Array.from(mIdx),
-    sStart,
-    sIdx: Int32Array.from(sIdx),
-    sCoef: Float64Array.from(sCoef),
-    signature,
-  };
-}
-
-/**
- * Structural non-zeros of the Jacobian: dv_r/dy_j for every species j a reaction's rate
- * depends on (reactants, products if reversible, and every member of its pool), spread over
- * the species the reaction changes. The diagonal is always included (solvers add to it).
- */
-function jacobianPatternOf(st: Structure): Uint8Array {
-  const n = st.n;
-  const pattern = new Uint8Array(n * n);
-  for (let i = 0; i < n; i++) pattern[i * n + i] = 1;
-  for (let r = 0; r < st.reactionCount; r++) {
-    const deps = new Set<number>();
-    for (let a = st.rStart[r]!; a < st.rStart[r + 1]!; a++) deps.add(st.rIdx[a]!);
-    if (st.hasKr[r]) for (let a = st.pStart[r]!; a < st.pStart[r + 1]!; a++) deps.add(st.pIdx[a]!);
-    const q = st.poolOf[r]!;
-    if (q >= 0) for (let m = st.mStart[q]!; m < st.mStart[q + 1]!; m++) deps.add(st.mIdx[m]!);
-    for (let s = st.sStart[r]!; s < st.sStart[r + 1]!; s++) {
-      const i = st.sIdx[s]!;
-      for (const j of deps) pattern[i * n + j] = 1;
-    }
-  }
-  return pattern;
-}
-
-/** Writes the numbers of `net` into `values` ([k..., kr..., 1/K...]) and `y0`. */
-function fillValues(net: ReactionsNetwork, st: Structure, values: Float64Array, y0: Float64Array): void {
-  const R = st.reactionCount;
-  net.reactions.forEach((r, i) => {
-    values[i] = r.k;
-    values[R + i] = r.kr ?? 0;
-  });
-  let m = 0;
-  for (const q of Object.keys(net.pools ?? {})) {
-    for (const km of Object.values(net.pools![q]!)) values[2 * R + m++] = 1 / km;
-  }
-  net.species.forEach((s, i) => {
-    y0[i] = s.initial ?? 0;
-  });
+/** State variables a network compiles to, counted without expanding it. */
+function countStates(network: Network): number {
+  if (network.kind === 'reactions') return network.species.length;
+  let n = network.strands.length;
+  for (const t of network.templates) n += t.inhibitor === undefined ? 5 : 6;
+  return n;
 }
 
 /** JavaScript source for the product of the concentrations in `idx`, times `coef` (a string). */
@@ -331,82 +244,6 @@ function generate(st: Structure, values: Float64Array): { rhs: Derivative; jacob
   return { rhs, jacobian };
 }
 
-/**
- * The same rhs and Jacobian as {@link generate}, as loops over the flat arrays: for
- * environments without code generation, and as an independent check of the generator.
- */
-function interpret(st: Structure, values: Float64Array): { rhs: Derivative; jacobian: JacobianFunction } {
-  const { n, reactionCount: R, rStart, rIdx, pStart, pIdx, hasKr, poolOf, poolCount, mStart, mIdx, sStart, sIdx, sCoef } = st;
-  const iD = new Float64Array(poolCount);
-  const rate = new Float64Array(R);
-  const u = new Float64Array(n);
-  const denominators = (y: Float64Array) => {
-    for (let q = 0; q < poolCount; q++) {
-      let d = 1;
-      for (let m = mStart[q]!; m < mStart[q + 1]!; m++) {
-        const x = y[mIdx[m]!]!;
-        if (x > 0) d += x * values[2 * R + m]!;
-      }
-      iD[q] = 1 / d;
-    }
-  };
-  const rates = (y: Float64Array) => {
-    for (let r = 0; r < R; r++) {
-      let f = values[r]!;
-      for (let a = rStart[r]!; a < rStart[r + 1]!; a++) f *= y[rIdx[a]!]!;
-      if (hasKr[r]) {
-        let b = values[R + r]!;
-        for (let a = pStart[r]!; a < pStart[r + 1]!; a++) b *= y[pIdx[a]!]!;
-        f -= b;
-      }
-      rate[r] = poolOf[r]! >= 0 ? f * iD[poolOf[r]!]! : f;
-    }
-  };
-  const rhs: Derivative = (_t, y, dy) => {
-    denominators(y);
-    rates(y);
-    dy.fill(0);
-    for (let r = 0; r < R; r++) for (let s = sStart[r]!; s < sStart[r + 1]!; s++) dy[sIdx[s]!]! += sCoef[s]! * rate[r]!;
-  };
-  const jacobian: JacobianFunction = (_t, y, J) => {
-    denominators(y);
-    rates(y);
-    J.fill(0);
-    const term = (r: number, j: number, d: number) => {
-      for (let s = sStart[r]!; s < sStart[r + 1]!; s++) J[sIdx[s]! * n + j]! += sCoef[s]! * d;
-    };
-    for (let r = 0; r < R; r++) {
-      const scale = poolOf[r]! >= 0 ? iD[poolOf[r]!]! : 1;
-      for (let a = rStart[r]!; a < rStart[r + 1]!; a++) {
-        let d = values[r]! * scale;
-        for (let b = rStart[r]!; b < rStart[r + 1]!; b++) if (b !== a) d *= y[rIdx[b]!]!;
-        term(r, rIdx[a]!, d);
-      }
-      if (hasKr[r]) {
-        for (let a = pStart[r]!; a < pStart[r + 1]!; a++) {
-          let d = -values[R + r]! * scale;
-          for (let b = pStart[r]!; b < pStart[r + 1]!; b++) if (b !== a) d *= y[pIdx[b]!]!;
-          term(r, pIdx[a]!, d);
-        }
-      }
-    }
-    for (let q = 0; q < poolCount; q++) {
-      u.fill(0);
-      for (let r = 0; r < R; r++) {
-        if (poolOf[r] !== q) continue;
-        for (let s = sStart[r]!; s < sStart[r + 1]!; s++) u[sIdx[s]!]! += sCoef[s]! * rate[r]!;
-      }
-      for (let m = mStart[q]!; m < mStart[q + 1]!; m++) {
-        const j = mIdx[m]!;
-        if (!(y[j]! > 0)) continue;
-        const w = values[2 * R + m]! * iD[q]!;
-        for (let i = 0; i < n; i++) if (u[i] !== 0) J[i * n + j]! -= u[i]! * w;
-      }
-    }
-  };
-  return { rhs, jacobian };
-}
-
 function toReactions(network: Network): { reactions: ReactionsNetwork; observables: string[]; templates: ExpandedTemplate[] } {
   if (network.kind === 'pen') {
     const ex = expandPenNetwork(network);
@@ -426,12 +263,20 @@ function toReactions(network: Network): { reactions: ReactionsNetwork; observabl
  * model.rhs(0, model.y0, dydt);
  */
 export function compileNetwork(network: Network, options: CompileOptions = {}): CompiledNetwork {
+  const states = countStates(network);
+  if (states > MAX_STATE_VARIABLES) {
+    throw new NetworkTooLargeError(
+      `network "${network.name}" has ${states} state variables; at most ${MAX_STATE_VARIABLES} are supported ` +
+        '(a simulation needs 3-7 KB of memory and 1.4-3 us per step for each state variable)',
+    );
+  }
   const { reactions, observables, templates } = toReactions(network);
   const st = buildStructure(reactions);
   const values = new Float64Array(2 * st.reactionCount + st.mIdx.length);
   const y0 = new Float64Array(st.n);
   fillValues(reactions, st, values, y0);
-  const generated = options.codegen ?? true;
+  const storage = options.jacobianStorage ?? (st.n >= LARGE_NETWORK_MIN_STATES ? 'sparse-low-rank' : 'dense');
+  const generated = storage === 'dense' && (options.codegen ?? true);
   const { rhs, jacobian } = generated ? generate(st, values) : interpret(st, values);
   const index = new Map(st.names.map((name, i) => [name, i]));
   const compiledTemplates: CompiledTemplate[] = templates.map((t) => {
@@ -445,7 +290,8 @@ export function compileNetwork(network: Network, options: CompileOptions = {}): 
   const templateTotals = Float64Array.from(templates.map((t) => t.concentration));
   let current = network;
   let currentReactions = reactions;
-  const jacobianPattern = jacobianPatternOf(st);
+  let pattern: Uint8Array | undefined;
+  let structured: SparseLowRankJacobian | undefined;
   let sparse: SparseSolverFactory | undefined;
   const compiled: CompiledNetwork = {
     name: network.name,
@@ -453,7 +299,13 @@ export function compileNetwork(network: Network, options: CompileOptions = {}): 
     size: st.n,
     rhs,
     jacobian,
-    jacobianPattern,
+    get jacobianPattern() {
+      return (pattern ??= jacobianPatternOf(st));
+    },
+    get sparseLowRankJacobian() {
+      return (structured ??= interpretSparseLowRank(st, values));
+    },
+    jacobianStorage: storage,
     stateNames: st.names,
     observables,
     observableIndices: Int32Array.from(observables.map((o) => index.get(o)!)),
@@ -468,7 +320,8 @@ export function compileNetwork(network: Network, options: CompileOptions = {}): 
       return currentReactions;
     },
     get sparseSolver() {
-      return (sparse ??= createSparseSolverFactory(jacobianPattern, st.n, {
+      if (storage === 'sparse-low-rank') return (sparse ??= createSparseLowRankSolverFactory(compiled.sparseLowRankJacobian.layout));
+      return (sparse ??= createSparseSolverFactory(compiled.jacobianPattern, st.n, {
         codegen: generated,
         ...(options.sparseCodegenAfter !== undefined ? { codegenAfter: options.sparseCodegenAfter } : {}),
       }));

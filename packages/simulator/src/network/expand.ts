@@ -1,4 +1,5 @@
 import { DEFAULT_PEN_PARAMETERS } from './defaults.js';
+import { nameRecord } from './validate.js';
 import type { PenNetwork, PenParameters, Reaction, ReactionsNetwork, Template, TemplateState } from './types.js';
 
 /** A template of an expanded PEN network: its name, total concentration and state species. */
@@ -72,9 +73,10 @@ export function expandPenNetwork(net: PenNetwork): ExpandedPenNetwork {
 
   const species: ReactionsNetwork['species'] = net.strands.map((s) => ({ name: s.name, initial: s.initial ?? 0 }));
   const reactions: Reaction[] = [];
-  const polPool: Record<string, number> = {};
-  const nickPool: Record<string, number> = {};
-  const exoPool: Record<string, number> = {};
+  // Pools are indexed by species names: records without a prototype (see nameRecord).
+  const polPool = nameRecord<number>();
+  const nickPool = nameRecord<number>();
+  const exoPool = nameRecord<number>();
   const templates: ExpandedTemplate[] = [];
 
   const pol = (p.polConc * p.polVm) / p.polKm;
@@ -137,7 +139,7 @@ export function expandPenNetwork(net: PenNetwork): ExpandedPenNetwork {
     name: net.name,
     description: `expanded from PEN network "${net.name}"`,
     species,
-    pools: { pol: polPool, nick: nickPool, exo: exoPool },
+    pools: Object.assign(nameRecord<Record<string, number>>(), { pol: polPool, nick: nickPool, exo: exoPool }),
     reactions,
   };
   if (net.time) network.time = { ...net.time };

@@ -17,7 +17,7 @@ export interface TimeGrid {
 
 /** A strand of a PEN network. */
 export interface Strand {
-  /** Unique name (letters, digits, `_`, `'`, `+`, `-`; no `.` or `>`). */
+  /** Unique name: letters, digits, `_`, `'`, `+`, `-`, starting with a letter, digit or `_` (README.md, "Names"). */
   name: string;
   /** `signal` strands prime templates; `inhibitor` strands block one template. */
   type: 'signal' | 'inhibitor';
@@ -95,6 +95,7 @@ export interface PenParameters {
 export interface PenNetwork {
   schemaVersion: 1;
   kind: 'pen';
+  /** A label: any non-blank text. */
   name: string;
   description?: string;
   strands: Strand[];
@@ -106,6 +107,7 @@ export interface PenNetwork {
 
 /** A species of a reactions network. */
 export interface Species {
+  /** Unique name, as a strand's (README.md, "Names"). */
   name: string;
   /** Initial concentration, nM. @default 0 */
   initial?: number;
@@ -131,6 +133,7 @@ export interface Reaction {
 export interface ReactionsNetwork {
   schemaVersion: 1;
   kind: 'reactions';
+  /** A label: any non-blank text. */
   name: string;
   description?: string;
   species: Species[];

@@ -14,13 +14,20 @@ import {
 } from './types.js';
 
 /**
- * Names of strands, species, templates, pools and reactions: no whitespace, no `.` (it
- * separates a template from its state in trace columns) and no `>` (template names are
- * `input->output`), so every column name of a trace is unambiguous.
+ * Names of strands, species, pools and reactions become column names (`raw.<name>` in
+ * datasets, CSV headers, `<template>.<state>` columns) and sweep paths (`strands[<name>].K`,
+ * `pools.<pool>.<species>`), so they exclude every character that separates those: no
+ * whitespace, `.`, `[`, `]`, `,`, `"` or `>` (template names are `<input>-><output>`). Letters
+ * are Unicode letters (`α` is one); combining marks may follow a first character.
+ * Documented in packages/simulator/README.md ("Names"); keep the two in step.
  */
-const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_'+\-]*$/;
-const NAME_FORM = 'a name of letters, digits, _, \', + or - (no spaces, "." or ">")';
-const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_'+\-<>]*$/;
+const NAME_PATTERN = /^[\p{L}\p{N}_][\p{L}\p{M}\p{N}_'+\-]*$/u;
+const NAME_FORM = 'a name made of letters, digits and _ \' + -, starting with a letter, digit or _ (no spaces, ".", ">", brackets or commas)';
+/** Template names may also hold `<` and `>`, as the default `<input>-><output>` does. */
+const TEMPLATE_NAME_PATTERN = /^[\p{L}\p{N}_][\p{L}\p{M}\p{N}_'+\-<>]*$/u;
+const TEMPLATE_NAME_FORM = 'a template name made of letters, digits and _ \' + - < >, starting with a letter, digit or _ (no spaces, ".", brackets or commas)';
+/** A network's `name` is a label (datasets' `network` column, reports): any text. */
+const LABEL_FORM = 'a non-empty label (any text)';
 
 const PEN_FIELDS = ['schemaVersion', 'kind', 'name', 'description', 'strands', 'templates', 'parameters', 'time'];
 const REACTIONS_FIELDS = ['schemaVersion', 'kind', 'name', 'description', 'species', 'pools', 'reactions', 'time'];
@@ -96,6 +103,14 @@ function listNames(names: Iterable<string>): string {
   if (all.length === 0) return 'none declared';
   const shown = all.slice(0, 12).join(', ');
   return all.length > 12 ? `${shown}, ... (${all.length} in all)` : shown;
+}
+
+/**
+ * An empty record for data indexed by names from a file: without a prototype, a name such as
+ * `__proto__`, `constructor` or `toString` is an ordinary key.
+ */
+export function nameRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -202,14 +217,15 @@ export function validateNetwork(input: unknown, source = 'network'): Network {
 }
 
 /**
- * Parses network JSON text and validates it; a JSON syntax error is reported like any other
- * issue (with the position the parser gives).
+ * Parses network JSON text (a leading byte-order mark is ignored) and validates it; a JSON
+ * syntax error is reported like any other issue (with the position the parser gives).
  * @throws NetworkValidationError
  */
 export function parseNetwork(text: string, source = 'network'): Network {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    // A UTF-8 byte-order mark (editors on Windows write one) is not part of the JSON.
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new NetworkValidationError(source, [{ path: '', message: `not valid JSON: ${message}` }], { cause: err });
@@ -234,7 +250,10 @@ function checkNetwork(c: Checker, input: unknown): Network | undefined {
     // Without a kind the rest cannot be interpreted; report only the unknown fields common to neither.
     return undefined;
   }
-  if (!c.name(doc.name, 'name')) ok = false;
+  if (typeof doc.name !== 'string' || doc.name.trim() === '') {
+    c.add('name', doc.name === undefined ? `missing; expected ${LABEL_FORM}` : `expected ${LABEL_FORM}, found ${describeValue(doc.name)}`);
+    ok = false;
+  }
   if (doc.description !== undefined && typeof doc.description !== 'string') {
     c.add('description', `expected a string, found ${describeValue(doc.description)}`);
     ok = false;
@@ -292,8 +311,8 @@ function checkPen(c: Checker, doc: Record<string, unknown>): PenNetwork | undefi
       }
       const kOk = c.number(s.K, `${path}.K`, { min: 0, strict: true, unit: 'nM' });
       const initOk = s.initial === undefined || c.number(s.initial, `${path}.initial`, { min: 0, unit: 'nM' });
-      if (nameOk && strandByName.has(s.name as string)) {
-        c.add(`${path}.name`, `duplicate strand name "${s.name as string}"`);
+      if (typeof s.name === 'string' && strandByName.has(s.name)) {
+        c.add(`${path}.name`, `duplicate strand name "${s.name}"`);
         return;
       }
       if (nameOk && (s.type === 'signal' || s.type === 'inhibitor') && kOk && initOk) {
@@ -301,9 +320,10 @@ function checkPen(c: Checker, doc: Record<string, unknown>): PenNetwork | undefi
         if (s.initial !== undefined) strand.initial = s.initial as number;
         strands.push(strand);
         strandByName.set(strand.name, strand);
-      } else if (nameOk) {
-        // Keep the name so references to it are not reported as unknown as well.
-        strandByName.set(s.name as string, { name: s.name as string, type: s.type === 'inhibitor' ? 'inhibitor' : 'signal', K: 1 });
+      } else if (typeof s.name === 'string') {
+        // Keep the name, even a malformed one, so references to it are not reported as well:
+        // one mistake, one message.
+        strandByName.set(s.name, { name: s.name, type: s.type === 'inhibitor' ? 'inhibitor' : 'signal', K: 1 });
       }
     });
   }
@@ -361,7 +381,7 @@ function checkPen(c: Checker, doc: Record<string, unknown>): PenNetwork | undefi
       }
       let name: string | undefined;
       if (t.name !== undefined) {
-        if (c.name(t.name, `${path}.name`, TEMPLATE_NAME_PATTERN, 'a template name of letters, digits, _, \', +, -, < or > (no spaces or ".")')) name = t.name;
+        if (c.name(t.name, `${path}.name`, TEMPLATE_NAME_PATTERN, TEMPLATE_NAME_FORM)) name = t.name;
         else ok = false;
       } else if (input && output) {
         name = `${input}->${output}`;
@@ -423,13 +443,14 @@ function checkReactions(c: Checker, doc: Record<string, unknown>): ReactionsNetw
       c.unknownFields(s, path, SPECIES_FIELDS);
       const nameOk = c.name(s.name, `${path}.name`);
       const initOk = s.initial === undefined || c.number(s.initial, `${path}.initial`, { min: 0, unit: 'nM' });
-      if (!nameOk) return;
-      if (declared.has(s.name as string)) {
-        c.add(`${path}.name`, `duplicate species name "${s.name as string}"`);
+      if (typeof s.name !== 'string') return;
+      if (declared.has(s.name)) {
+        c.add(`${path}.name`, `duplicate species name "${s.name}"`);
         return;
       }
-      declared.add(s.name as string);
-      if (initOk) {
+      // A malformed name is declared too, so references to it are not reported as well.
+      declared.add(s.name);
+      if (nameOk && initOk) {
         const sp: Species = { name: s.name as string };
         if (s.initial !== undefined) sp.initial = s.initial as number;
         species.push(sp);
@@ -449,16 +470,17 @@ function checkReactions(c: Checker, doc: Record<string, unknown>): ReactionsNetw
     return true;
   };
 
+  // Names index these records: no prototype, so `__proto__` or `toString` are names like any other.
   let pools: Record<string, Record<string, number>> | undefined;
   if (doc.pools !== undefined && c.object(doc.pools, 'pools', 'an object: pool name -> {species: Km}')) {
-    pools = {};
+    pools = nameRecord();
     for (const [poolName, members] of Object.entries(doc.pools)) {
       const path = join('pools', poolName);
-      if (!NAME_PATTERN.test(poolName)) c.add(path, `expected a pool name of ${NAME_FORM.replace(/^a name of /, '')}`);
+      if (!NAME_PATTERN.test(poolName)) c.add(path, `expected a pool name: ${NAME_FORM}`);
       if (!c.object(members, path, 'an object: species -> Km (nM)')) continue;
       const entries = Object.entries(members);
       if (entries.length === 0) c.add(path, 'empty; a pool needs at least one species with its Km');
-      const pool: Record<string, number> = {};
+      const pool = nameRecord<number>();
       for (const [sp, km] of entries) {
         const mpath = join(path, sp);
         const known = speciesRef(sp, mpath);
@@ -508,7 +530,7 @@ function checkReactions(c: Checker, doc: Record<string, unknown>): ReactionsNetw
         if (typeof r.pool !== 'string') {
           c.add(`${path}.pool`, `expected a pool name, found ${describeValue(r.pool)}`);
           ok = false;
-        } else if (!pools || !(r.pool in pools)) {
+        } else if (!pools || !Object.hasOwn(pools, r.pool)) {
           const names = pools ? Object.keys(pools) : [];
           const hint = suggestName(r.pool, names);
           c.add(`${path}.pool`, `unknown pool "${r.pool}"${hint ? ` (did you mean "${hint}"?)` : ''} (pools: ${listNames(names)})`);

@@ -6,10 +6,16 @@ import { decomposeLu, solveLu } from './lu.js';
  * call.
  */
 export interface IterationMatrixSolver {
-  /** A short name for statistics and benchmarks (`dense`, `sparse`). */
+  /** A short name for statistics and benchmarks (`dense`, `sparse`, `sparse-low-rank`). */
   readonly kind: string;
   /**
-   * Factors fac * I - J, with J the row-major n x n Jacobian.
+   * How the solver reads J: `dense` (row-major n x n, from `system.jacobian`) or
+   * `sparse-low-rank` (a `SparseLowRankLayout` array, from `system.sparseLowRankJacobian`).
+   * @default 'dense'
+   */
+  readonly storage?: 'dense' | 'sparse-low-rank';
+  /**
+   * Factors fac * I - J, with J stored as {@link storage} says.
    * @returns false if the matrix is numerically singular
    */
   factor(jacobian: Float64Array, fac: number): boolean;

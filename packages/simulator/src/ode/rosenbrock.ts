@@ -1,7 +1,15 @@
 import { OptionsError } from '../errors.js';
 import { createDenseSolver, type IterationMatrixSolver } from './linear-solver.js';
 import { checkGrid, resolveIntegrateOptions } from './options.js';
-import { emptyStats, type IntegrateOptions, type IntegrateResult, type IntegrationOutcome, type OdeSystem } from './types.js';
+import {
+  emptyStats,
+  sparseLowRankLength,
+  type IntegrateOptions,
+  type IntegrateResult,
+  type IntegrationOutcome,
+  type JacobianFunction,
+  type OdeSystem,
+} from './types.js';
 
 /**
  * A Rosenbrock method in the form of Hairer & Wanner ("Solving ODEs II", section IV.7) with
@@ -162,21 +170,18 @@ export function integrateRosenbrock(
   const method = options.method ?? RODAS5P;
   const n = system.size;
   const f = system.rhs;
-  const jac = system.jacobian;
-  if (!jac) throw new OptionsError('the Rosenbrock solver needs an analytic Jacobian (system.jacobian)');
   if (y0.length !== n) throw new OptionsError(`initial state: expected ${n} values, found ${y0.length}`);
   checkGrid(grid);
   if (out.length < grid.length * n) throw new OptionsError(`output buffer: expected ${grid.length * n} values, found ${out.length}`);
 
   const stats = emptyStats();
   const S = method.stages;
-  const nn = n * n;
+  const linear = (options.linearSolver ?? createDenseSolver)(n);
+  const { jac, J } = jacobianStorage(system, linear);
   const y = Float64Array.from(y0);
   const u = new Float64Array(n);
   const dy = new Float64Array(n);
   const fy = new Float64Array(n);
-  const J = new Float64Array(nn);
-  const linear = (options.linearSolver ?? createDenseSolver)(n);
   const k = Array.from({ length: S }, () => new Float64Array(n));
   const cont = Array.from({ length: method.dense.length }, () => new Float64Array(n));
   const hC = Array.from({ length: S }, (_, i) => new Float64Array(i));
@@ -331,6 +336,25 @@ export function integrateRosenbrock(
       h = negative ? Math.min(hNew, 0.5 * h) : hNew;
     }
   }
+}
+
+/**
+ * The Jacobian function and array the linear solver reads: row-major n x n from
+ * `system.jacobian`, or the sparse low-rank values from `system.sparseLowRankJacobian`.
+ * @throws OptionsError when the system lacks the Jacobian the solver needs
+ */
+function jacobianStorage(system: OdeSystem, linear: IterationMatrixSolver): { jac: JacobianFunction; J: Float64Array } {
+  const n = system.size;
+  if (linear.storage === 'sparse-low-rank') {
+    const structured = system.sparseLowRankJacobian;
+    if (!structured || structured.layout.n !== n) {
+      throw new OptionsError(`the linear solver reads a sparse low-rank Jacobian, which this system does not provide for its ${n} states (system.sparseLowRankJacobian)`);
+    }
+    return { jac: (t, y, J) => structured.evaluate(t, y, J), J: new Float64Array(sparseLowRankLength(structured.layout)) };
+  }
+  const jac = system.jacobian;
+  if (!jac) throw new OptionsError('the Rosenbrock solver needs an analytic Jacobian (system.jacobian)');
+  return { jac, J: new Float64Array(n * n) };
 }
 
 /**

@@ -1,77 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadBuiltin } from '../../test-support/index.js';
+import { randomSystem, randomVector, relativeError, solveDense, type RandomCase } from '../../test-support/linear-algebra.js';
 import type { BuiltinNetworkName } from '../builtin.js';
 import { OptionsError } from '../errors.js';
 import { compileNetwork } from '../network/compile.js';
 import { makeTimeGrid, simulate } from '../simulate.js';
-import { createDenseSolver } from './linear-solver.js';
 import { integrateRosenbrock, RODAS5P } from './rosenbrock.js';
 import { createSparseSolverFactory, MAX_GENERATED_OPERATIONS } from './sparse-lu.js';
-
-/** mulberry32: a small seeded generator, so every random matrix here is reproducible. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface RandomCase {
-  n: number;
-  density: number;
-  /** Diagonally dominant fac * I - J when true; fac ~ the size of a row's entries otherwise. */
-  dominant: boolean;
-  seed: number;
-}
-
-/** A random pattern (diagonal included) with J values in [-1, 1] on it, and a fac. */
-function randomSystem({ n, density, dominant, seed }: RandomCase): { pattern: Uint8Array; J: Float64Array; fac: number } {
-  const r = rng(seed);
-  const pattern = new Uint8Array(n * n);
-  const J = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (i !== j && r() >= density) continue;
-      pattern[i * n + j] = 1;
-      J[i * n + j] = 2 * r() - 1;
-    }
-  }
-  let maxRow = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += Math.abs(J[i * n + j]!);
-    maxRow = Math.max(maxRow, s);
-  }
-  return { pattern, J, fac: dominant ? 2 * maxRow + 1 : 0.5 + r() };
-}
-
-function randomVector(n: number, seed: number): Float64Array {
-  const r = rng(seed);
-  return Float64Array.from({ length: n }, () => 2 * r() - 1);
-}
-
-/** max |x - y| / max |y|. */
-function relativeError(x: Float64Array, y: Float64Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < y.length; i++) {
-    diff = Math.max(diff, Math.abs(x[i]! - y[i]!));
-    scale = Math.max(scale, Math.abs(y[i]!));
-  }
-  return diff / scale;
-}
-
-function solveDense(J: Float64Array, fac: number, b: Float64Array): Float64Array {
-  const dense = createDenseSolver(b.length);
-  expect(dense.factor(J, fac)).toBe(true);
-  const x = Float64Array.from(b);
-  dense.solve(x);
-  return x;
-}
 
 describe('createSparseSolverFactory', () => {
   const cases: RandomCase[] = [
@@ -145,6 +80,61 @@ describe('createSparseSolverFactory', () => {
     expect(analysis.order.indexOf(0)).toBeGreaterThanOrEqual(n - 2);
     expect(analysis.factorOperations).toBe(n - 1);
     expect([...analysis.order].sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
+  });
+
+  describe('Markowitz order: the sparse-set implementation picks what the dense definition picks', () => {
+    /**
+     * The definition, on a dense boolean matrix (O(n^3)): at each step the active pivot with the
+     * least (r - 1)(c - 1), then the least r + c, then the lowest index; its elimination marks
+     * the fill. Returns the order and the number of entries of L + U.
+     */
+    function referenceOrder(pattern: Uint8Array, n: number): { order: number[]; luNonZeros: number } {
+      const s = Uint8Array.from(pattern, (v) => (v ? 1 : 0));
+      for (let i = 0; i < n; i++) s[i * n + i] = 1;
+      const active = new Uint8Array(n).fill(1);
+      const order: number[] = [];
+      for (let step = 0; step < n; step++) {
+        let best = -1;
+        let bestKey = [Infinity, Infinity];
+        for (let k = 0; k < n; k++) {
+          if (!active[k]) continue;
+          let r = 0;
+          let c = 0;
+          for (let j = 0; j < n; j++) {
+            if (!active[j] || j === k) continue;
+            r += s[k * n + j]!;
+            c += s[j * n + k]!;
+          }
+          if (r * c < bestKey[0]! || (r * c === bestKey[0] && r + c < bestKey[1]!)) {
+            best = k;
+            bestKey = [r * c, r + c];
+          }
+        }
+        order.push(best);
+        active[best] = 0;
+        for (let i = 0; i < n; i++) {
+          if (!active[i] || !s[i * n + best]) continue;
+          for (let j = 0; j < n; j++) if (active[j] && s[best * n + j]) s[i * n + j] = 1;
+        }
+      }
+      return { order, luNonZeros: s.reduce((a, v) => a + v, 0) };
+    }
+
+    const patterns: [string, Uint8Array, number][] = [];
+    for (let c = 0; c < 30; c++) {
+      const n = 2 + ((c * 7) % 45);
+      patterns.push([`random n=${n} density ${(0.02 + (c % 6) * 0.06).toFixed(2)}`, randomSystem({ n, density: 0.02 + (c % 6) * 0.06, dominant: true, seed: 100 + c }).pattern, n]);
+    }
+    for (const name of ['oscillator', 'switch', 'oscillator-montagne2011'] as BuiltinNetworkName[]) {
+      const model = compileNetwork(loadBuiltin(name));
+      patterns.push([name, model.jacobianPattern, model.size]);
+    }
+    it.each(patterns)('%s', (_label, pattern, n) => {
+      const expected = referenceOrder(pattern, n);
+      const { analysis } = createSparseSolverFactory(pattern, n);
+      expect(Array.from(analysis.order)).toEqual(expected.order);
+      expect(analysis.luNonZeros).toBe(expected.luNonZeros);
+    });
   });
 
   it('interprets factorisations too large to generate', () => {

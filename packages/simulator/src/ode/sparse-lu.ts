@@ -132,7 +132,7 @@ export const MAX_GENERATED_OPERATIONS = 10_000;
 export const DEFAULT_CODEGEN_AFTER = 20_000;
 
 /** Compact-storage description shared by the generator and the interpreter. */
-interface Plan {
+export interface Plan {
   n: number;
   /** order[k] = original index of pivot k. */
   order: Int32Array;
@@ -142,7 +142,7 @@ interface Plan {
   col: Int32Array;
   /** Position of u_ii. */
   diag: Int32Array;
-  /** Dense index (row-major, original numbering) of each entry in J, -1 for fill-in. */
+  /** Index of each entry's value in the Jacobian array (see {@link CsrPattern}), -1 for fill-in. */
   source: Int32Array;
   /** Multipliers of pivot k: positions of l_ik, mStart[k]..mStart[k+1]. */
   mStart: Int32Array;
@@ -156,120 +156,254 @@ interface Plan {
 }
 
 /**
+ * A sparsity pattern in compressed sparse rows: the columns of row i are
+ * `col[rowStart[i] .. rowStart[i + 1])` (every diagonal entry among them), and `source[e]`
+ * says where entry e's value sits in the Jacobian array the kernels read (`i * n + j` for a
+ * dense Jacobian, e itself for one stored in this order).
+ */
+export interface CsrPattern {
+  readonly n: number;
+  readonly rowStart: Int32Array;
+  readonly col: Int32Array;
+  readonly source: Int32Array;
+}
+
+/** One candidate pivot in the Markowitz heap; `stamp` tells a stale entry from a current one. */
+interface PivotCandidate {
+  cost: number;
+  sum: number;
+  k: number;
+  stamp: number;
+}
+
+/** Lexicographic (cost, sum, index): the order in which Markowitz picks pivots. */
+function before(a: PivotCandidate, b: PivotCandidate): boolean {
+  return a.cost !== b.cost ? a.cost < b.cost : a.sum !== b.sum ? a.sum < b.sum : a.k < b.k;
+}
+
+/** A binary min-heap of pivot candidates. */
+class CandidateHeap {
+  private readonly items: PivotCandidate[] = [];
+
+  push(item: PivotCandidate): void {
+    const a = this.items;
+    let i = a.push(item) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(a[i]!, a[parent]!)) break;
+      [a[i], a[parent]] = [a[parent]!, a[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): PivotCandidate | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    a[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && before(a[l]!, a[m]!)) m = l;
+      if (r < a.length && before(a[r]!, a[m]!)) m = r;
+      if (m === i) break;
+      [a[i], a[m]] = [a[m]!, a[i]!];
+      i = m;
+    }
+    return top;
+  }
+}
+
+/**
  * Markowitz ordering restricted to the diagonal (as KPP does): at each elimination step pick
  * the remaining pivot k minimising (r_k - 1)(c_k - 1), with r_k and c_k the non-zeros of its
  * row and column in the active submatrix, i.e. the fill it can create; ties go to the smaller
- * r_k + c_k, then to the lower index so the order is deterministic. Marks the fill in `s`.
- * O(n^3) on a dense boolean matrix: fine for the hundreds of states PEN networks have.
+ * r_k + c_k, then to the lower index so the order is deterministic.
+ *
+ * The active submatrix is kept as sets of off-diagonal entries per row and column, and the
+ * candidates in a heap that is only told about the pivots whose counts an elimination changed
+ * (the eliminated pivot's row and column neighbours), so the cost follows the non-zeros of
+ * L + U rather than n^3. Returns the order and, per original row, every column of L + U
+ * (original entries, diagonal and fill). Stops with `limit.error` as soon as L + U would hold
+ * more than `limit.maxNonZeros` entries, before the fill takes that memory.
  */
-function markowitzOrder(s: Uint8Array, n: number): Int32Array {
-  const order = new Int32Array(n);
-  const active = new Uint8Array(n).fill(1);
-  for (let step = 0; step < n; step++) {
-    let best = -1;
-    let bestCost = Infinity;
-    let bestSum = Infinity;
-    for (let k = 0; k < n; k++) {
-      if (!active[k]) continue;
-      let r = 0;
-      let c = 0;
-      for (let j = 0; j < n; j++) {
-        if (!active[j] || j === k) continue;
-        r += s[k * n + j]!;
-        c += s[j * n + k]!;
-      }
-      const cost = r * c;
-      if (cost < bestCost || (cost === bestCost && r + c < bestSum)) {
-        best = k;
-        bestCost = cost;
-        bestSum = r + c;
-      }
-    }
-    order[step] = best;
-    active[best] = 0;
-    for (let i = 0; i < n; i++) {
-      if (!active[i] || !s[i * n + best]) continue;
-      for (let j = 0; j < n; j++) if (active[j] && s[best * n + j]) s[i * n + j] = 1;
+function markowitzOrder(p: CsrPattern, limit?: LuLimit): { order: Int32Array; structure: Set<number>[] } {
+  const { n, rowStart, col } = p;
+  const rows: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
+  const cols: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
+  const structure: Set<number>[] = Array.from({ length: n }, (_, i) => new Set<number>([i]));
+  for (let i = 0; i < n; i++) {
+    for (let e = rowStart[i]!; e < rowStart[i + 1]!; e++) {
+      const j = col[e]!;
+      structure[i]!.add(j);
+      if (j === i) continue;
+      rows[i]!.add(j);
+      cols[j]!.add(i);
     }
   }
-  return order;
+  let nonZeros = 0;
+  for (const row of structure) nonZeros += row.size;
+  const maxNonZeros = limit?.maxNonZeros ?? Infinity;
+  if (nonZeros > maxNonZeros) throw limit!.error();
+  const stamp = new Int32Array(n);
+  const active = new Uint8Array(n).fill(1);
+  const heap = new CandidateHeap();
+  const offer = (k: number): void => {
+    const r = rows[k]!.size;
+    const c = cols[k]!.size;
+    heap.push({ cost: r * c, sum: r + c, k, stamp: ++stamp[k] });
+  };
+  for (let k = 0; k < n; k++) offer(k);
+  const order = new Int32Array(n);
+  for (let step = 0; step < n; step++) {
+    let best: PivotCandidate | undefined;
+    do best = heap.pop();
+    while (best !== undefined && (!active[best.k] || best.stamp !== stamp[best.k]));
+    // Every active pivot always has exactly one current entry in the heap.
+    if (best === undefined) throw new Error('sparse LU: the Markowitz heap ran dry');
+    const k = best.k;
+    order[step] = k;
+    active[k] = 0;
+    const rowK = rows[k]!;
+    const colK = cols[k]!;
+    for (const i of colK) {
+      const rowI = rows[i]!;
+      rowI.delete(k);
+      for (const j of rowK) {
+        if (j === i || rowI.has(j)) continue;
+        rowI.add(j);
+        cols[j]!.add(i);
+        structure[i]!.add(j);
+        if (++nonZeros > maxNonZeros) throw limit!.error();
+      }
+    }
+    for (const j of rowK) cols[j]!.delete(k);
+    for (const i of colK) offer(i);
+    for (const j of rowK) offer(j);
+  }
+  return { order, structure };
 }
 
-function analyse(pattern: Uint8Array, n: number): Plan {
-  const s = new Uint8Array(n * n);
-  let nonZeros = 0;
-  for (let i = 0; i < n * n; i++) {
-    s[i] = pattern[i] ? 1 : 0;
-  }
-  for (let i = 0; i < n; i++) s[i * n + i] = 1;
-  for (let i = 0; i < n * n; i++) nonZeros += s[i]!;
-  const original = Uint8Array.from(s);
-  const order = markowitzOrder(s, n);
-
-  // Positions in the permuted matrix: pos[i*n + j] = compact index or -1.
-  const pos = new Int32Array(n * n).fill(-1);
+/** The CSR pattern of a dense row-major pattern, the diagonal included. */
+function csrOfDense(pattern: Uint8Array, n: number): CsrPattern {
   const rowStart = new Int32Array(n + 1);
   const col: number[] = [];
-  const source: number[] = [];
-  const diag = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     rowStart[i] = col.length;
-    const oi = order[i]!;
-    for (let j = 0; j < n; j++) {
-      const oj = order[j]!;
-      if (!s[oi * n + oj]) continue;
-      if (i === j) diag[i] = col.length;
-      pos[i * n + j] = col.length;
-      col.push(j);
-      source.push(original[oi * n + oj] ? oi * n + oj : -1);
-    }
+    for (let j = 0; j < n; j++) if (pattern[i * n + j] || i === j) col.push(j);
   }
   rowStart[n] = col.length;
+  const cols = Int32Array.from(col);
+  const source = new Int32Array(cols.length);
+  for (let i = 0; i < n; i++) for (let e = rowStart[i]!; e < rowStart[i + 1]!; e++) source[e] = i * n + cols[e]!;
+  return { n, rowStart, col: cols, source };
+}
 
+/** A bound on the entries of L + U, and the error to throw beyond it. */
+export interface LuLimit {
+  maxNonZeros: number;
+  error: () => Error;
+}
+
+/**
+ * The factorisation plan of a pattern: Markowitz order, L + U in compact row storage and the
+ * index lists of the right-looking elimination. Work and memory follow the non-zeros of
+ * L + U; nothing n x n is allocated.
+ * @throws what `limit.error` returns, when L + U would exceed `limit.maxNonZeros`
+ */
+export function analyse(p: CsrPattern, limit?: LuLimit): Plan {
+  const { n } = p;
+  const { order, structure } = markowitzOrder(p, limit);
+  const inverse = new Int32Array(n);
+  for (let k = 0; k < n; k++) inverse[order[k]!] = k;
+  // `scatter[j]` holds the value of column j of the row being processed (-1 elsewhere).
+  const scatter = new Int32Array(n).fill(-1);
+
+  const rowStart = new Int32Array(n + 1);
+  const diag = new Int32Array(n);
+  let luNonZeros = 0;
+  for (const s of structure) luNonZeros += s.size;
+  const col = new Int32Array(luNonZeros);
+  const source = new Int32Array(luNonZeros);
+  let nonZeros = 0;
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    const oi = order[i]!;
+    for (let a = p.rowStart[oi]!; a < p.rowStart[oi + 1]!; a++) scatter[inverse[p.col[a]!]!] = p.source[a]!;
+    // The kernels gather fac - J[source] on the diagonal: it must be an entry of the pattern.
+    if (scatter[i]! < 0) throw new OptionsError(`sparse solver: the pattern lacks the diagonal entry of row ${oi}`);
+    nonZeros += p.rowStart[oi + 1]! - p.rowStart[oi]!;
+    rowStart[i] = e;
+    const cols = Array.from(structure[oi]!, (j) => inverse[j]!).sort((x, y) => x - y);
+    for (const j of cols) {
+      if (j === i) diag[i] = e;
+      col[e] = j;
+      source[e] = scatter[j]!;
+      e++;
+    }
+    for (let a = p.rowStart[oi]!; a < p.rowStart[oi + 1]!; a++) scatter[inverse[p.col[a]!]!] = -1;
+  }
+  rowStart[n] = e;
+
+  // Multipliers l_ik of each row and the targets of a_ij -= l_ik u_kj, found row by row with
+  // the row's positions scattered; then put in the right-looking order (pivot k, then row i).
+  const targetStart = new Int32Array(luNonZeros);
+  const rowTargets: number[] = [];
+  const multipliersOf: number[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < n; i++) {
+    for (let a = rowStart[i]!; a < rowStart[i + 1]!; a++) scatter[col[a]!] = a;
+    for (let a = rowStart[i]!; a < diag[i]!; a++) {
+      const k = col[a]!;
+      multipliersOf[k]!.push(a);
+      targetStart[a] = rowTargets.length;
+      for (let u = diag[k]! + 1; u < rowStart[k + 1]!; u++) {
+        const t = scatter[col[u]!]!;
+        // The Markowitz pass recorded every fill entry, so this cannot happen; checked anyway
+        // because a wrong target would corrupt the factors silently.
+        if (t < 0) throw new Error(`sparse LU: missing fill entry (${i}, ${col[u]})`);
+        rowTargets.push(t);
+      }
+    }
+    for (let a = rowStart[i]!; a < rowStart[i + 1]!; a++) scatter[col[a]!] = -1;
+  }
   const mStart = new Int32Array(n + 1);
   const mPos: number[] = [];
   const tStart: number[] = [];
-  const target: number[] = [];
-  let factorOperations = 0;
+  const target = new Int32Array(rowTargets.length);
+  let t = 0;
   for (let k = 0; k < n; k++) {
     mStart[k] = mPos.length;
-    for (let i = k + 1; i < n; i++) {
-      const m = pos[i * n + k]!;
-      if (m < 0) continue;
+    const width = rowStart[k + 1]! - diag[k]! - 1;
+    for (const m of multipliersOf[k]!) {
       mPos.push(m);
-      tStart.push(target.length);
-      for (let e = diag[k]! + 1; e < rowStart[k + 1]!; e++) {
-        const t = pos[i * n + col[e]!]!;
-        // The Markowitz pass marked every fill entry, so this cannot happen; checked anyway
-        // because a wrong target would corrupt the factors silently.
-        if (t < 0) throw new Error(`sparse LU: missing fill entry (${i}, ${col[e]})`);
-        target.push(t);
-        factorOperations++;
-      }
+      tStart.push(t);
+      for (let w = targetStart[m]!, end = w + width; w < end; w++) target[t++] = rowTargets[w]!;
     }
   }
   mStart[n] = mPos.length;
-  tStart.push(target.length);
-  const luNonZeros = col.length;
+  tStart.push(t);
   return {
     n,
     order,
     rowStart,
-    col: Int32Array.from(col),
+    col,
     diag,
-    source: Int32Array.from(source),
+    source,
     mStart,
     mPos: Int32Array.from(mPos),
     tStart: Int32Array.from(tStart),
-    target: Int32Array.from(target),
+    target,
     nonZeros,
-    factorOperations,
+    factorOperations: t,
     solveOperations: luNonZeros - n,
   };
 }
 
 /** The numeric kernels over one instance's work arrays. */
-interface Kernels {
+export interface Kernels {
   /** Gathers fac * I - J, factors it in place; false if a static pivot is bad. */
   factor(J: Float64Array, fac: number): boolean;
   /** Solves in place with the factors (b in original numbering). */
@@ -277,7 +411,7 @@ interface Kernels {
 }
 
 /** Work arrays of one solver: L+U values and the reciprocal pivots. */
-type KernelFactory = (a: Float64Array, inv: Float64Array, work: Float64Array) => Kernels;
+export type KernelFactory = (a: Float64Array, inv: Float64Array, work: Float64Array) => Kernels;
 
 /** A number as a JavaScript literal that round-trips exactly. */
 function literal(x: number): string {
@@ -378,7 +512,7 @@ function generateKernels(p: Plan, tol: number): KernelFactory {
 }
 
 /** The same kernels as {@link generateKernels}, as loops over the plan's index arrays. */
-function interpretKernels(p: Plan, tol: number): KernelFactory {
+export function interpretKernels(p: Plan, tol: number): KernelFactory {
   const { n, order, rowStart, col, diag, source, mStart, mPos, tStart, target } = p;
   return (a, inv, x) => ({
     factor(J, fac) {
@@ -424,6 +558,27 @@ function interpretKernels(p: Plan, tol: number): KernelFactory {
   });
 }
 
+/** Checks {@link SparseSolverOptions.pivotTolerance} and applies its default. */
+export function resolvePivotTolerance(tol = 1e-8): number {
+  if (typeof tol !== 'number' || !(tol >= 0 && tol < 1)) {
+    throw new OptionsError(`option pivotTolerance: expected a number in [0, 1), found ${String(tol)}`);
+  }
+  return tol;
+}
+
+/** The public summary of a plan. */
+export function describePlan(plan: Plan): SparseLuAnalysis {
+  return Object.freeze({
+    n: plan.n,
+    order: plan.order,
+    nonZeros: plan.nonZeros,
+    luNonZeros: plan.col.length,
+    fillIn: plan.col.length - plan.nonZeros,
+    factorOperations: plan.factorOperations,
+    solveOperations: plan.solveOperations,
+  });
+}
+
 /**
  * Analyses a Jacobian structure once and returns a factory of sparse iteration-matrix
  * solvers for it, to pass as `linearSolver` to `integrateRosenbrock`.
@@ -454,22 +609,18 @@ export function createSparseSolverFactory(pattern: Uint8Array, n: number, option
   if (pattern.length !== n * n) {
     throw new OptionsError(`sparse solver: the pattern has ${pattern.length} entries, expected n * n = ${n * n}`);
   }
-  const tol = options.pivotTolerance ?? 1e-8;
-  if (typeof tol !== 'number' || !(tol >= 0 && tol < 1)) {
-    throw new OptionsError(`option pivotTolerance: expected a number in [0, 1), found ${String(tol)}`);
-  }
+  const tol = resolvePivotTolerance(options.pivotTolerance);
   const after = options.codegenAfter ?? DEFAULT_CODEGEN_AFTER;
   if (typeof after !== 'number' || !(after >= 0)) {
     throw new OptionsError(`option codegenAfter: expected a number >= 0 (factorisations), found ${String(after)}`);
   }
-  const plan = analyse(pattern, n);
+  const plan = analyse(csrOfDense(pattern, n));
   const interpreted = interpretKernels(plan, tol);
   let generated: KernelFactory | undefined;
   let canGenerate = (options.codegen ?? true) && plan.factorOperations <= MAX_GENERATED_OPERATIONS;
-  let totalFactorizations = 0;
-  let totalFallbacks = 0;
+  const totals: SolverCounts = { factorizations: 0, fallbacks: 0 };
   const tierUp = (): void => {
-    if (!canGenerate || totalFactorizations < after) return;
+    if (!canGenerate || totals.factorizations < after) return;
     canGenerate = false;
     try {
       generated = generateKernels(plan, tol);
@@ -478,15 +629,7 @@ export function createSparseSolverFactory(pattern: Uint8Array, n: number, option
     }
   };
   tierUp();
-  const analysis: SparseLuAnalysis = Object.freeze({
-    n,
-    order: plan.order,
-    nonZeros: plan.nonZeros,
-    luNonZeros: plan.col.length,
-    fillIn: plan.col.length - plan.nonZeros,
-    factorOperations: plan.factorOperations,
-    solveOperations: plan.solveOperations,
-  });
+  const analysis = describePlan(plan);
 
   const factory = (size: number): SparseIterationMatrixSolver => {
     if (size !== n) throw new OptionsError(`sparse solver: built for ${n} states, asked for ${size}`);
@@ -499,19 +642,10 @@ export function createSparseSolverFactory(pattern: Uint8Array, n: number, option
     let onGenerated = generated !== undefined;
     const dense = createDenseSolver(n);
     let useDense = false;
-    let factorizations = 0;
-    let fallbacks = 0;
-    return {
-      kind: 'sparse',
-      get factorizations() {
-        return factorizations;
-      },
-      get fallbacks() {
-        return fallbacks;
-      },
-      factor(J, fac) {
-        factorizations++;
-        totalFactorizations++;
+    return countingSolver(
+      totals,
+      'dense',
+      (J, fac, fellBack) => {
         if (!onGenerated) {
           tierUp();
           if (generated) {
@@ -521,20 +655,70 @@ export function createSparseSolverFactory(pattern: Uint8Array, n: number, option
         }
         useDense = !kernels.factor(J, fac);
         if (!useDense) return true;
-        fallbacks++;
-        totalFallbacks++;
+        fellBack();
         return dense.factor(J, fac);
       },
-      solve(b) {
+      (b) => {
         if (useDense) dense.solve(b);
         else kernels.solve(b);
       },
-    };
+    );
   };
-  return Object.defineProperties(factory, {
+  return describeFactory(factory, analysis, () => generated !== undefined, totals);
+}
+
+/** Factorisations and fallbacks, counted per solver and per factory. */
+export interface SolverCounts {
+  factorizations: number;
+  fallbacks: number;
+}
+
+/**
+ * A {@link SparseIterationMatrixSolver} around a factor and a solve kernel, counting its
+ * factorisations and fallbacks and adding them to its factory's `totals`. The kernel's
+ * `factor` calls `fellBack` when it could not use its own factorisation.
+ */
+export function countingSolver(
+  totals: SolverCounts,
+  storage: 'dense' | 'sparse-low-rank',
+  factor: (J: Float64Array, fac: number, fellBack: () => void) => boolean,
+  solve: (b: Float64Array) => void,
+): SparseIterationMatrixSolver {
+  let factorizations = 0;
+  let fallbacks = 0;
+  const fellBack = (): void => {
+    fallbacks++;
+    totals.fallbacks++;
+  };
+  return {
+    kind: 'sparse',
+    storage,
+    get factorizations() {
+      return factorizations;
+    },
+    get fallbacks() {
+      return fallbacks;
+    },
+    factor(J, fac) {
+      factorizations++;
+      totals.factorizations++;
+      return factor(J, fac, fellBack);
+    },
+    solve,
+  };
+}
+
+/** Adds the {@link SparseSolverFactory} properties to a function that makes solvers. */
+export function describeFactory(
+  make: (n: number) => SparseIterationMatrixSolver,
+  analysis: SparseLuAnalysis,
+  generated: () => boolean,
+  totals: SolverCounts,
+): SparseSolverFactory {
+  return Object.defineProperties(make, {
     analysis: { value: analysis, enumerable: true },
-    generated: { get: () => generated !== undefined, enumerable: true },
-    factorizations: { get: () => totalFactorizations, enumerable: true },
-    fallbacks: { get: () => totalFallbacks, enumerable: true },
+    generated: { get: generated, enumerable: true },
+    factorizations: { get: () => totals.factorizations, enumerable: true },
+    fallbacks: { get: () => totals.fallbacks, enumerable: true },
   }) as SparseSolverFactory;
 }

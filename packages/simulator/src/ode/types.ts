@@ -9,19 +9,56 @@ export type Derivative = (t: number, y: Float64Array, dydt: Float64Array) => voi
 /** Jacobian df/dy at (t, y), written row-major into `jac` (n*n: jac[i*n + j] = dfi/dyj). */
 export type JacobianFunction = (t: number, y: Float64Array, jac: Float64Array) => void;
 
+/**
+ * Where a Jacobian J = S + sum_q a_q b_q^T keeps its values: a sparse part S on a fixed pattern
+ * and `rank` rank-one terms. Reaction networks with saturable enzyme pools have this shape: a
+ * pool's denominator depends on every member, so each pool adds a (dense) rank-one term that
+ * would make a row-major J dense, while S keeps the mass-action structure.
+ *
+ * The values live in one Float64Array of {@link sparseLowRankLength} numbers:
+ * `[S in pattern order (col.length) | a_0 | ... | a_{rank-1} | b_0 | ... | b_{rank-1}]`, each
+ * a_q and b_q n long.
+ */
+export interface SparseLowRankLayout {
+  /** Matrix size. */
+  readonly n: number;
+  /** Row pointers of S: the entries of row i are rowStart[i] .. rowStart[i+1] (n + 1 values). */
+  readonly rowStart: Int32Array;
+  /** Column of each entry of S, ascending within a row; every diagonal entry is present. */
+  readonly col: Int32Array;
+  /** Number of rank-one terms. */
+  readonly rank: number;
+}
+
+/** Length of the value array of a {@link SparseLowRankLayout}: nnz(S) + 2 * rank * n. */
+export function sparseLowRankLength(layout: SparseLowRankLayout): number {
+  return layout.col.length + 2 * layout.rank * layout.n;
+}
+
+/** A Jacobian in a {@link SparseLowRankLayout}, evaluated at (t, y) into `values` (overwritten). */
+export interface SparseLowRankJacobian {
+  readonly layout: SparseLowRankLayout;
+  evaluate(t: number, y: Float64Array, values: Float64Array): void;
+}
+
 /** An ODE system: its dimension, right-hand side and (for implicit methods) Jacobian. */
 export interface OdeSystem {
   /** Number of state variables. */
   readonly size: number;
   /** The right-hand side. */
   readonly rhs: Derivative;
-  /** Analytic Jacobian; required by the Rosenbrock solver. */
+  /**
+   * Analytic Jacobian, row-major n x n; the Rosenbrock solver needs it, or
+   * {@link sparseLowRankJacobian} with a linear solver that reads that storage.
+   */
   readonly jacobian?: JacobianFunction;
   /**
    * Structural non-zeros of the Jacobian (row-major n*n, 1 where an entry can be non-zero),
    * for sparse linear solvers. Absent means dense.
    */
   readonly jacobianPattern?: Uint8Array;
+  /** The same Jacobian as sparse + low rank, for large systems (no n x n array anywhere). */
+  readonly sparseLowRankJacobian?: SparseLowRankJacobian;
 }
 
 /**

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendError } from '../errors.js';
-import { useExplicitTransposeMatMul } from '../wasm-kernels.js';
+import { useExplicitTransposeMatMul, useGemmConvGradients } from '../wasm-kernels.js';
 
 /** Backend request: a specific backend, or `auto` = first available of tensorflow, wasm, cpu. */
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -51,6 +51,12 @@ export interface InitBackendOptions {
    * @default true
    */
   explicitTransposeMatMul?: boolean;
+  /**
+   * On wasm, register this package's GEMM convolution gradients (see `useGemmConvGradients`):
+   * without them a convolutional model cannot train there. Off only to measure the stock kernels.
+   * @default true
+   */
+  gemmConvGradients?: boolean;
 }
 
 // Kept in a variable so TypeScript does not try to resolve the optional package at build time.
@@ -89,6 +95,8 @@ async function tryWasm(options: InitBackendOptions): Promise<void> {
   }
   if (!ok) throw new BackendError('wasm', 'initialisation failed (are the .wasm files reachable? see the wasmPath option)');
   if (options.explicitTransposeMatMul ?? true) useExplicitTransposeMatMul('wasm');
+  // Without these the wasm backend cannot train a convolutional model at all (no filter gradient).
+  if (options.gemmConvGradients ?? true) useGemmConvGradients('wasm');
 }
 
 async function tryCpu(): Promise<void> {

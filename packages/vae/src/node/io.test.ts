@@ -128,7 +128,7 @@ describe('saveVae / loadVae', () => {
     await writeFile(join(d, file), JSON.stringify(j));
   };
   it.each([
-    { name: 'another format version', change: editJson('vae.json', (j) => { j['formatVersion'] = 2; }), file: 'vae.json', msg: /formatVersion is 2 \(written by @penvae\/vae "[\d.]+"\); this version reads formatVersion 1/ },
+    { name: 'another format version', change: editJson('vae.json', (j) => { j['formatVersion'] = 1; }), file: 'vae.json', msg: /formatVersion is 1 \(written by @penvae\/vae "[\d.]+"\); this version reads formatVersion 2/ },
     { name: 'not a VAE directory', change: editJson('vae.json', (j) => { j['format'] = 'something'; }), file: 'vae.json', msg: /format is "something"; expected "penvae-vae"/ },
     { name: 'a missing weights file', change: (d: string) => rm(join(d, 'decoder', 'weights.bin')), file: join('decoder', 'weights.bin'), msg: /cannot be read \(ENOENT\)/ },
     { name: 'a truncated weights file', change: (d: string) => truncate(join(d, 'encoder', 'weights.bin'), 100), file: join('encoder', 'weights.bin'), msg: /holds 100 bytes but model.json's weightsManifest describes \d+/ },
@@ -169,7 +169,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const d = join(dir, 'ckpt');
     const j = JSON.parse(await readFile(join(d, 'checkpoint.json'), 'utf8'));
     await writeFile(join(d, 'checkpoint.json'), JSON.stringify({ ...j, formatVersion: 9 }));
-    await expect(loadCheckpoint(d)).rejects.toThrow(/checkpoint.json: formatVersion is 9; this version reads 1/);
+    await expect(loadCheckpoint(d)).rejects.toThrow(/checkpoint.json: formatVersion is 9; this version reads 2/);
     await writeFile(join(d, 'checkpoint.json'), JSON.stringify(j));
     await truncate(join(d, 'tensors.bin'), 8);
     await expect(loadCheckpoint(d)).rejects.toThrow(ModelFormatError);

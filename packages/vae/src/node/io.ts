@@ -25,9 +25,9 @@ import { DECODER_OUTPUT_NAME, decoderSigmaValue, ENCODER_OUTPUT_NAMES, type VaeM
 import type { EpochLog, ResolvedTrainSettings, StopReason, TrainingCheckpoint } from '../train.js';
 
 /** Version of the saved-model layout (vae.json + encoder/ + decoder/). */
-export const VAE_FORMAT_VERSION = 1;
+export const VAE_FORMAT_VERSION = 2;
 /** Version of the checkpoint layout (checkpoint.json + tensors.bin). */
-export const CHECKPOINT_FORMAT_VERSION = 1;
+export const CHECKPOINT_FORMAT_VERSION = 2;
 
 const VAE_FORMAT = 'penvae-vae';
 const CHECKPOINT_FORMAT = 'penvae-training-checkpoint';
@@ -66,10 +66,13 @@ export interface VaeFileInfo {
   /** Backend the model was trained on. */
   readonly backend: string;
   readonly config: ResolvedVaeConfig;
-  /** Decoder sigma: fixed by the config, or learned. */
-  readonly decoderSigma: { readonly mode: 'fixed' | 'learned'; readonly value: number };
-  /** The learned log sigma as stored in float32 (exact), or null when sigma is fixed. */
-  readonly learnedLogSigma: number | null;
+  /** Decoder sigma: fixed by the config, learned, or per series (value: its floor). */
+  readonly decoderSigma: { readonly mode: 'fixed' | 'learned' | 'per-series'; readonly value: number };
+  /**
+   * The learned log sigma as stored in float32 (exact): one number, or one per group of
+   * `config.sigmaGroups`; null when sigma is not learned.
+   */
+  readonly learnedLogSigma: number | number[] | null;
   readonly training?: TrainingSummary;
   readonly extra?: Record<string, unknown>;
 }
@@ -180,7 +183,7 @@ async function saveLayersModel(model: tf.LayersModel, folder: string): Promise<v
  * @example await saveVae(result.model, 'runs/sin/model', { backend: result.backend, training: result });
  */
 export async function saveVae(model: VaeModel, dir: string, meta: SaveVaeMeta = {}): Promise<void> {
-  const learnedLogSigma = model.logSigma ? model.logSigma.dataSync()[0]! : null;
+  const learnedLogSigma = model.logSigma === null ? null : model.config.sigmaGroups.length > 0 ? Array.from(model.logSigma.dataSync()) : model.logSigma.dataSync()[0]!;
   const info: VaeFileInfo = {
     format: VAE_FORMAT,
     formatVersion: VAE_FORMAT_VERSION,
@@ -188,7 +191,7 @@ export async function saveVae(model: VaeModel, dir: string, meta: SaveVaeMeta = 
     tfjsVersion: tf.version.tfjs,
     backend: meta.backend ?? tf.getBackend(),
     config: model.config,
-    decoderSigma: { mode: learnedLogSigma === null ? 'fixed' : 'learned', value: decoderSigmaValue(model) },
+    decoderSigma: { mode: learnedLogSigma !== null ? 'learned' : model.config.decoderSigma === 'per-series' ? 'per-series' : 'fixed', value: decoderSigmaValue(model) },
     learnedLogSigma,
     ...(meta.training !== undefined ? { training: summariseTraining(meta.training) } : {}),
     ...(meta.extra !== undefined ? { extra: meta.extra } : {}),
@@ -311,11 +314,16 @@ export async function loadVae(dir: string): Promise<LoadedVae> {
     throw new ModelFormatError(infoFile, `config is invalid: ${(e as Error).message}`, { cause: e });
   }
   const learned = raw['learnedLogSigma'];
-  if (config.decoderSigma === 'learned' ? typeof learned !== 'number' || !Number.isFinite(learned) : learned !== null) {
-    throw new ModelFormatError(
-      infoFile,
-      `learnedLogSigma is ${describeValue(learned)} but config.decoderSigma is ${describeValue(config.decoderSigma)} (expected ${config.decoderSigma === 'learned' ? 'a finite number' : 'null'})`,
-    );
+  const groups = config.sigmaGroups.length;
+  const fits =
+    config.decoderSigma !== 'learned'
+      ? learned === null
+      : groups > 0
+        ? Array.isArray(learned) && learned.length === groups && learned.every((v) => typeof v === 'number' && Number.isFinite(v))
+        : typeof learned === 'number' && Number.isFinite(learned);
+  if (!fits) {
+    const expected = config.decoderSigma !== 'learned' ? 'null' : groups > 0 ? `an array of ${groups} finite numbers (one per config.sigmaGroups)` : 'a finite number';
+    throw new ModelFormatError(infoFile, `learnedLogSigma is ${describeValue(learned)} but config.decoderSigma is ${describeValue(config.decoderSigma)} (expected ${expected})`);
   }
   const encoder = await loadLayersModel(join(root, 'encoder'));
   let decoder: tf.LayersModel | undefined;
@@ -346,7 +354,12 @@ export async function loadVae(dir: string): Promise<LoadedVae> {
     decoder?.dispose();
     throw e;
   }
-  const logSigma = typeof learned === 'number' ? tf.tidy(() => tf.variable(tf.scalar(learned), true)) : null;
+  const logSigma =
+    typeof learned === 'number'
+      ? tf.tidy(() => tf.variable(tf.scalar(learned), true))
+      : Array.isArray(learned)
+        ? tf.tidy(() => tf.variable(tf.tensor1d(learned as number[]), true))
+        : null;
   const model: VaeModel = { config, encoder, decoder, logSigma };
   return { model, info: { ...(raw as unknown as VaeFileInfo), config } };
 }
@@ -366,7 +379,7 @@ export async function saveCheckpoint(dir: string, checkpoint: TrainingCheckpoint
     offset += a.length;
     return r;
   };
-  const { weights, optimizer, best, ...rest } = checkpoint;
+  const { weights, average, optimizer, best, ...rest } = checkpoint;
   const json = {
     format: CHECKPOINT_FORMAT,
     ...rest,
@@ -380,6 +393,7 @@ export async function saveCheckpoint(dir: string, checkpoint: TrainingCheckpoint
       m: optimizer.m.map(ref),
       v: optimizer.v.map(ref),
       bestWeights: best === null ? null : best.weights.map(ref),
+      average: average === null ? null : average.map(ref),
     },
   };
   const bin = new Float32Array(offset);
@@ -413,7 +427,7 @@ export async function loadCheckpoint(dir: string): Promise<TrainingCheckpoint> {
   const bytes = await readBytes(binFile);
   if (bytes.byteLength % 4 !== 0) throw new ModelFormatError(binFile, `holds ${bytes.byteLength} bytes, not a whole number of float32 values`);
   const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  const t = json['tensors'] as { weights: [number, number][]; m: [number, number][]; v: [number, number][]; bestWeights: [number, number][] | null };
+  const t = json['tensors'] as { weights: [number, number][]; m: [number, number][]; v: [number, number][]; bestWeights: [number, number][] | null; average?: [number, number][] | null };
   const take = ([off, len]: [number, number]): Float32Array => {
     if (!(Number.isInteger(off) && Number.isInteger(len) && off >= 0 && off + len <= all.length)) {
       throw new ModelFormatError(binFile, `checkpoint.json refers to values [${off}, ${off + len}) but the file holds ${all.length}`);
@@ -435,6 +449,8 @@ export async function loadCheckpoint(dir: string): Promise<TrainingCheckpoint> {
       settings: json['settings'] as ResolvedTrainSettings,
       epoch: json['epoch'] as number,
       weights: t.weights.map(take),
+      average: t.average ? t.average.map(take) : null,
+      gradientNorm: typeof json['gradientNorm'] === 'number' ? json['gradientNorm'] : 0,
       optimizer: { step: json['optimizerStep'] as number, m: t.m.map(take), v: t.v.map(take) },
       rngState: json['rngState'] as TrainingCheckpoint['rngState'],
       best: best === null ? null : { epoch: best.epoch, valLoss: best.valLoss, weights: t.bestWeights!.map(take) },

@@ -59,13 +59,14 @@ export const inspectCommand = defineCommand({
 export const mergeCommand = defineCommand({
   command: 'merge <inputs..>',
   describe: 'join the shards of a sweep (--shard i/n) into the file one run would have written',
-  positionals: { inputs: { type: 'string', array: true, demandOption: true, describe: 'shard datasets' } },
+  positionals: { inputs: { type: 'string', array: true, demandOption: true, describe: 'shard datasets, or folders of them' } },
   options: {
     out: { type: 'string', demandOption: true, describe: 'output dataset (.arrow)' },
+    partial: { type: 'boolean', describe: 'write the shards given even if some are missing (otherwise: an error naming them)' },
   },
   run: async (a, { output }) => {
     const { runMerge } = await import('../../tasks/merge.js');
-    return runMerge({ inputs: a.inputs, out: a.out }, output);
+    return runMerge({ inputs: a.inputs, out: a.out, partial: a.partial ?? false }, output);
   },
 });
 

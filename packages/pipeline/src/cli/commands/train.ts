@@ -1,7 +1,8 @@
-import { TRAIN_DEFAULTS, VAE_CONFIG_DEFAULTS } from '@penvae/vae';
-import { DEFAULT_SPLIT, ENCODER_CHOICES, parseSigma } from '../../tasks/train-checks.js';
+import { ARCHITECTURE_CHOICES, LINEAR_PATH_CHOICES, parseEpochs, parseSigma, TRAIN_COMMAND_DEFAULTS } from '../../tasks/train-options.js';
 import { defineCommand } from '../command.js';
 import { BACKEND_OPTION, defined, parseNumberList, parseSplit, SEED_OPTION } from '../options.js';
+
+const d = TRAIN_COMMAND_DEFAULTS;
 
 /** `pipeline train`: a VAE on one or more datasets. */
 export const trainCommand = defineCommand({
@@ -11,23 +12,25 @@ export const trainCommand = defineCommand({
     ...SEED_OPTION,
     data: { type: 'string', array: true, demandOption: true, describe: 'dataset(s) (.arrow) to learn from (repeatable)' },
     out: { type: 'string', demandOption: true, describe: 'run directory (e.g. runs/osc)' },
-    latent: { type: 'number', describe: `latent dimension (default ${VAE_CONFIG_DEFAULTS.latentDim})` },
-    epochs: { type: 'number', describe: 'maximum epochs (default 200; early stopping may end sooner)' },
-    batch: { type: 'number', describe: `batch size (default ${TRAIN_DEFAULTS.batchSize})` },
+    latent: { type: 'number', describe: `latent dimension (default ${d.latent})` },
+    epochs: { type: 'string', coerce: parseEpochs, describe: 'maximum epochs, or auto (default): a budget of optimiser steps sized to the data (early stopping may end sooner)' },
+    batch: { type: 'number', describe: `batch size (default ${d.batch})` },
     ...BACKEND_OPTION,
-    encoder: { choices: ENCODER_CHOICES, describe: 'encoder type (default dense; conv trains on tensorflow and cpu, not wasm)' },
-    hidden: { type: 'string', coerce: (text: string) => parseNumberList(text, '--hidden'), describe: `hidden layer sizes (default ${VAE_CONFIG_DEFAULTS.hiddenUnits.join(',')}; the decoder mirrors them)` },
-    beta: { type: 'number', describe: `KL weight (default ${VAE_CONFIG_DEFAULTS.beta})` },
-    warmup: { type: 'number', describe: `KL warm-up epochs (default ${VAE_CONFIG_DEFAULTS.klWarmupEpochs})` },
-    'free-bits': { type: 'number', describe: `free bits per latent dimension, nats (default ${VAE_CONFIG_DEFAULTS.freeBits})` },
-    sigma: { type: 'string', coerce: parseSigma, describe: 'decoder noise sigma in normalised units, or "learned" (default)' },
-    'learning-rate': { type: 'number', describe: `Adam step size (default ${TRAIN_DEFAULTS.learningRate}, cosine-decayed)` },
-    patience: { type: 'number', describe: 'early-stopping patience in epochs (default 50)' },
-    split: { type: 'string', coerce: parseSplit, describe: `train,validation,test fractions (default ${DEFAULT_SPLIT.join(',')})` },
+    architecture: { choices: ARCHITECTURE_CHOICES, describe: `encoder and decoder: Conv1D stacks (conv) or MLPs (dense) (default ${d.architecture})` },
+    'linear-path': { choices: LINEAR_PATH_CHOICES, describe: `start from probabilistic PCA with a frozen linear path beside the networks (pca), or networks only (default ${d.linearPath})` },
+    hidden: { type: 'string', coerce: (text: string) => parseNumberList(text, '--hidden'), describe: 'hidden dense layer sizes, e.g. 256,128 (decoder mirrors; default: the VAE package\'s)' },
+    filters: { type: 'string', coerce: (text: string) => parseNumberList(text, '--filters'), describe: 'Conv1D filters per layer for --architecture conv, e.g. 16,32,64' },
+    beta: { type: 'number', describe: "KL weight (default: the VAE package's, 1)" },
+    warmup: { type: 'number', describe: "KL warm-up epochs (default: the VAE package's)" },
+    'free-bits': { type: 'number', describe: "free bits per latent dimension, nats (default: the VAE package's, 0)" },
+    sigma: { type: 'string', coerce: parseSigma, describe: 'decoder noise sigma in normalised units, "learned" (default; one per family when several are trained together) or "per-series"' },
+    'learning-rate': { type: 'number', describe: `Adam step size (default ${d.learningRate}, cosine-decayed)` },
+    patience: { type: 'number', describe: 'early-stopping patience in epochs (default: a fraction of the epoch budget)' },
+    split: { type: 'string', coerce: parseSplit, describe: `train,validation,test fractions (default ${d.split.join(',')})` },
     resume: { type: 'boolean', describe: 'continue an interrupted run from its last checkpoint' },
     verbose: { type: 'boolean', describe: 'print every epoch (loss, KL, active units, KL per dimension) instead of a progress bar' },
   },
-  examples: [['$0 train --data datasets/osc.arrow --data datasets/switch.arrow --out runs/sim --latent 10 --epochs 200 --batch 64 --seed 1', '']],
+  examples: [['$0 train --data datasets/osc.arrow --data datasets/switch.arrow --out runs/sim --latent 10 --seed 1', '']],
   run: async (a, { output, signal }) => {
     const { runTrain } = await import('../../tasks/train.js');
     return runTrain(
@@ -37,9 +40,9 @@ export const trainCommand = defineCommand({
         resume: a.resume ?? false,
         signal,
         ...defined({
-          split: a.split,
-          latent: a.latent, epochs: a.epochs, batch: a.batch, seed: a.seed, backend: a.backend, encoder: a.encoder, hidden: a.hidden, beta: a.beta,
-          warmup: a.warmup, freeBits: a.freeBits, sigma: a.sigma, learningRate: a.learningRate, patience: a.patience, verbose: a.verbose,
+          split: a.split, latent: a.latent, epochs: a.epochs, batch: a.batch, seed: a.seed, backend: a.backend, architecture: a.architecture,
+          linearPath: a.linearPath, hidden: a.hidden, filters: a.filters, beta: a.beta, warmup: a.warmup, freeBits: a.freeBits, sigma: a.sigma,
+          learningRate: a.learningRate, patience: a.patience, verbose: a.verbose,
         }),
       },
       output,
