@@ -62,7 +62,7 @@ export async function main(argv: string[], output: Output = processOutput, optio
       if (text) for (const line of text.split('\n')) output.out(line);
     });
   } catch (error) {
-    const code = reportError(error, (line) => output.err(line));
+    const code = await reportError(error, (line) => output.err(line));
     if (code === EXIT_CODES.interrupted) removeOpenTemporaries();
     return code;
   }

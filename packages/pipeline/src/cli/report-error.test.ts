@@ -26,7 +26,7 @@ describe('exit codes by error class (instanceof, not names)', () => {
     ['a raw EROFS from node:fs', errno('EROFS', "EROFS: read-only file system, open '/r/.x.arrow.tmp-12-1'", '/r/.x.arrow.tmp-12-1'), 2],
     ['a TypeError', new TypeError('x is undefined'), 1],
     ['a string', 'boom', 1],
-  ])('%s -> %i', (_label, error, code) => expect(exitCodeFor(error)).toBe(code));
+  ])('%s -> %i', async (_label, error, code) => expect(await exitCodeFor(error)).toBe(code));
 });
 
 describe('messages name what the user typed', () => {
@@ -38,16 +38,16 @@ describe('messages name what the user typed', () => {
     [new OptionsError('option maxSteps: expected an integer >= 1, found 0'), '--max-steps: expected an integer >= 1, found 0'],
     [errno('EROFS', "EROFS: read-only file system, open '/r/.x.arrow.tmp-12-1'", '/r/.x.arrow.tmp-12-1'), "EROFS: read-only file system, open '/r/x.arrow'"],
     [new InputError("cannot read '/r/.report.tmp-Ab12Cd/figures/a.svg'"), "cannot read '/r/report/figures/a.svg'"],
-  ])('%s', (error, message) => expect(userMessage(error)).toBe(message));
+  ])('%s', async (error, message) => expect(await userMessage(error)).toBe(message));
 
-  it('prints `pipeline: ` lines, and for a bug how to get the stack trace (no stack by default)', () => {
+  it('prints `pipeline: ` lines, and for a bug how to get the stack trace (no stack by default)', async () => {
     const lines: string[] = [];
-    expect(reportError(new InputError('a\nb'), (l) => lines.push(l))).toBe(2);
+    expect(await reportError(new InputError('a\nb'), (l) => lines.push(l))).toBe(2);
     expect(lines).toEqual(['pipeline: a', 'pipeline: b']);
     lines.length = 0;
     const previous = process.env.PENVAE_DEBUG;
     delete process.env.PENVAE_DEBUG;
-    expect(reportError(new TypeError('oops'), (l) => lines.push(l))).toBe(1);
+    expect(await reportError(new TypeError('oops'), (l) => lines.push(l))).toBe(1);
     process.env.PENVAE_DEBUG = previous;
     if (previous === undefined) delete process.env.PENVAE_DEBUG;
     expect(lines).toEqual(['pipeline: internal error: oops', '(this is a bug; run with PENVAE_DEBUG=1 for the stack trace and report it)']);

@@ -4,13 +4,21 @@
  * names or temporary paths).
  */
 import { SimulatorError } from '@penvae/simulator';
-import { BackendError, VaeConfigError, VaeError } from '@penvae/vae';
 import { EXIT_CODES, InterruptedError, NumericalError, PipelineError, PlotError, PlotRenderError } from '../errors.js';
 import { errnoCode, hideTemporaryPaths } from '../io/atomic.js';
 
 /** Whether an error means "stopped on request" (ours, or a DOM AbortError from an aborted signal). */
 function isInterruption(error: unknown): boolean {
   return error instanceof InterruptedError || (error instanceof Error && error.name === 'AbortError');
+}
+
+/**
+ * The vae package's error classes. Imported when an error is reported, not with the CLI: the
+ * package loads TensorFlow.js (half a second per command). Its errors can only come from a
+ * command that loaded it, so for them the import is already done.
+ */
+async function vaeErrors(): Promise<typeof import('@penvae/vae')> {
+  return import('@penvae/vae');
 }
 
 /**
@@ -23,13 +31,16 @@ function isInterruption(error: unknown): boolean {
  * - 1 a bug: a chart that cannot be drawn (PlotError without a file-system cause), no backend
  *   at all under `auto`, anything else.
  */
-export function exitCodeFor(error: unknown): number {
+export async function exitCodeFor(error: unknown): Promise<number> {
   if (isInterruption(error)) return EXIT_CODES.interrupted;
   if (error instanceof NumericalError) return EXIT_CODES.numerical;
   if (error instanceof PlotError) return error instanceof PlotRenderError && errnoCode(error) ? EXIT_CODES.input : EXIT_CODES.internal;
-  if (error instanceof BackendError) return error.backend === 'auto' ? EXIT_CODES.internal : EXIT_CODES.input;
-  if (error instanceof PipelineError || error instanceof SimulatorError || error instanceof VaeError) return EXIT_CODES.input;
+  if (error instanceof PipelineError || error instanceof SimulatorError) return EXIT_CODES.input;
   if (errnoCode(error)) return EXIT_CODES.input;
+  if (!(error instanceof Error)) return EXIT_CODES.internal;
+  const { BackendError, VaeError } = await vaeErrors();
+  if (error instanceof BackendError) return error.backend === 'auto' ? EXIT_CODES.internal : EXIT_CODES.input;
+  if (error instanceof VaeError) return EXIT_CODES.input;
   return EXIT_CODES.internal;
 }
 
@@ -61,9 +72,10 @@ const SIMULATOR_OPTION_FLAGS: Record<string, string> = {
 };
 
 /** An error's message as the user should read it: flags for internal names, final names for temporaries. */
-export function userMessage(error: unknown): string {
+export async function userMessage(error: unknown): Promise<string> {
   let message = error instanceof Error ? error.message : String(error);
-  if (error instanceof VaeConfigError) {
+  const fromVae = error instanceof Error && !(error instanceof PipelineError) && !(error instanceof SimulatorError) && !errnoCode(error);
+  if (fromVae && error instanceof (await vaeErrors()).VaeConfigError) {
     const base = error.field.replace(/\[\d+\]$/, '');
     const flag = VAE_FIELD_FLAGS[base];
     if (flag && message.startsWith(`${error.field}:`)) message = `${flag}:${message.slice(error.field.length + 1)}`;
@@ -74,9 +86,9 @@ export function userMessage(error: unknown): string {
 }
 
 /** Prints an error: `pipeline: <line>` per line; for bugs, how to get the stack trace. */
-export function reportError(error: unknown, err: (line: string) => void): number {
-  const code = exitCodeFor(error);
-  const message = userMessage(error);
+export async function reportError(error: unknown, err: (line: string) => void): Promise<number> {
+  const code = await exitCodeFor(error);
+  const message = await userMessage(error);
   if (code === EXIT_CODES.internal) {
     err(`pipeline: internal error: ${message}`);
     if (process.env.PENVAE_DEBUG === '1' && error instanceof Error && error.stack) err(error.stack);

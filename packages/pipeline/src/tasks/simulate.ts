@@ -17,7 +17,6 @@ import { checkOutputPath, writeFileAtomic } from '../io/atomic.js';
 import { loadNetwork } from '../io/network-source.js';
 import { formatNumber, formatTable, processOutput, type Output } from '../io/output.js';
 import { resolveGridSpec } from '../dataset/time-grid.js';
-import { buildTraceGridSpec, renderChart } from '../plot/index.js';
 
 /** Options of {@link runSimulate} (the `pipeline simulate` command for one network). */
 export interface SimulateCommandOptions {
@@ -112,6 +111,8 @@ export async function runSimulate(options: SimulateCommandOptions, output: Outpu
 
 /** Draws the observed series of one simulation over time, as SVG or PNG by the file's extension. */
 async function plotTrajectory(result: SimulationResult, observables: readonly string[], source: string, path: string): Promise<string> {
+  // Loaded only for --plot: the charting libraries take a few hundred milliseconds to load.
+  const { buildTraceGridSpec, renderChart } = await import('../plot/index.js');
   const traces = observables.map((name) => ({ group: result.network, label: name, t: result.t, y: extractSeries(result, name) }));
   const spec = buildTraceGridSpec(traces, {
     title: `${result.network}: concentrations over time`,
