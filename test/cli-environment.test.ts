@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli, hasStackTrace, leftovers, tempDir } from './in-process.js';
 
 /** Paths (by substring) and the errno code every write-like call on them fails with. */
@@ -53,6 +53,8 @@ afterEach(() => faults.clear());
 
 const dir = tempDir('penvae-env-');
 const run = join(dir, 'run');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
 beforeAll(async () => {
   const data = join(dir, 'base.arrow');
   for (const args of [

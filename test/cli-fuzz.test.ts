@@ -10,9 +10,9 @@
  * chain, minutes), and `check-report` only folders without a report (a valid one starts
  * Chromium). PENVAE_FUZZ_SEED and PENVAE_FUZZ_CASES change the stream.
  */
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The pipeline's own seeded generator (mulberry32): the same seed gives the same command lines.
 import { createRandom } from '../packages/pipeline/src/random.js';
 import { cli, hasStackTrace, leftovers, tempDir } from './in-process.js';
@@ -232,6 +232,8 @@ function commandLine(table: Record<string, Spec>, successes: Record<string, numb
   if (random() < badChance / 5) argv.push(pick(['--bogus', '--seeed', '-x']));
   return { key, argv, outputs };
 }
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   const ok = async (args: string[]) => {

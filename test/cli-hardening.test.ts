@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, copyFileSync, writeFileSync, cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinNetworkUrl } from '@penvae/simulator';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, hasStackTrace, leftovers, tempDir } from './in-process.js';
 
 const dir = tempDir('penvae-harden-');
@@ -32,6 +32,8 @@ async function refused(args: string[], message: RegExp, out?: string) {
   if (out) expect(leftovers(out)).toEqual([]);
   return r;
 }
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'runs'));
