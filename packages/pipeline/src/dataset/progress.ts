@@ -54,8 +54,10 @@ export class Progress {
 /** 75 -> "1m15s", 3.2 -> "3.2s". */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m}m${String(Math.round(seconds - 60 * m)).padStart(2, '0')}s`;
+  if (seconds < 59.95) return `${seconds.toFixed(1)}s`;
+  // Round to whole seconds first, so 239.7 s reads 4m00s, not 3m60s.
+  const whole = Math.round(seconds);
+  const m = Math.floor(whole / 60);
+  if (m < 60) return `${m}m${String(whole - 60 * m).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }

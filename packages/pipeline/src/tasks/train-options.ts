@@ -27,7 +27,14 @@ export const TRAIN_COMMAND_DEFAULTS = Object.freeze({
   latent: 10,
   batch: 64,
   seed: 1,
+  /**
+   * Conv1D encoder and decoder: on the full-size study (5 192 traces of four networks, same
+   * data, seed and budget) it kept the peak count and period of 78 % of oscillating oscillator
+   * inputs against the dense model's 51 %, and reached 14.5x PCA on the oscillator against 4.6x.
+   */
   architecture: 'conv' as const,
+  /** Filters of the Conv1D layers: [8, 16] trains 2-3x slower than the dense model, [16, 32] 6x. */
+  filters: [8, 16] as readonly number[],
   linearPath: 'pca' as const,
   /**
    * Adam step size. Half the VAE package's: long runs at 2e-3 with a learned sigma near 0.005

@@ -112,7 +112,7 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
     linearPath: options.linearPath ?? d.linearPath,
     seed,
     ...(options.hidden ? { hiddenUnits: options.hidden } : {}),
-    ...(options.filters ? { conv: { filters: options.filters } } : {}),
+    conv: { filters: [...(options.filters ?? d.filters)] },
     ...(options.beta !== undefined ? { beta: options.beta } : {}),
     ...(options.warmup !== undefined ? { klWarmupEpochs: options.warmup } : {}),
     ...(options.freeBits !== undefined ? { freeBits: options.freeBits } : {}),

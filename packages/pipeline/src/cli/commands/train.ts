@@ -19,7 +19,7 @@ export const trainCommand = defineCommand({
     architecture: { choices: ARCHITECTURE_CHOICES, describe: `encoder and decoder: Conv1D stacks (conv) or MLPs (dense) (default ${d.architecture})` },
     'linear-path': { choices: LINEAR_PATH_CHOICES, describe: `start from probabilistic PCA with a frozen linear path beside the networks (pca), or networks only (default ${d.linearPath})` },
     hidden: { type: 'string', coerce: (text: string) => parseNumberList(text, '--hidden'), describe: 'hidden dense layer sizes, e.g. 256,128 (decoder mirrors; default: the VAE package\'s)' },
-    filters: { type: 'string', coerce: (text: string) => parseNumberList(text, '--filters'), describe: 'Conv1D filters per layer for --architecture conv, e.g. 16,32,64' },
+    filters: { type: 'string', coerce: (text: string) => parseNumberList(text, '--filters'), describe: 'Conv1D filters per layer for --architecture conv (default 8,16), e.g. 16,32' },
     beta: { type: 'number', describe: "KL weight (default: the VAE package's, 1)" },
     warmup: { type: 'number', describe: "KL warm-up epochs (default: the VAE package's)" },
     'free-bits': { type: 'number', describe: "free bits per latent dimension, nats (default: the VAE package's, 0)" },
