@@ -254,7 +254,7 @@ function markowitzOrder(p: CsrPattern, limit?: LuLimit): { order: Int32Array; st
   const offer = (k: number): void => {
     const r = rows[k]!.size;
     const c = cols[k]!.size;
-    heap.push({ cost: r * c, sum: r + c, k, stamp: ++stamp[k] });
+    heap.push({ cost: r * c, sum: r + c, k, stamp: ++stamp[k]! });
   };
   for (let k = 0; k < n; k++) offer(k);
   const order = new Int32Array(n);
