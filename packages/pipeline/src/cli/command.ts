@@ -48,7 +48,7 @@ export type Command = (context: CommandContext) => CommandModule;
  * types are inferred from the same table that builds the parser: no casts, one place per flag.
  * Options that take a value require one (`--out` alone is an error, not an empty string).
  */
-export function defineCommand<const O extends OptionTable = {}, const P extends PositionalTable = {}>(definition: CommandDefinition<O, P>): Command {
+export function defineCommand<const O extends OptionTable = Record<never, never>, const P extends PositionalTable = Record<never, never>>(definition: CommandDefinition<O, P>): Command {
   return (context) => ({
     command: definition.command,
     describe: definition.describe,

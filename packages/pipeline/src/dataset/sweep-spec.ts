@@ -114,6 +114,7 @@ interface Target {
   aliases: string[];
   /** Its value in the network (defaults resolved, e.g. a template's stack from parameters.stack). */
   value: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each setter writes one field of the kind of network it was made for, into a copy that is validated again
   set: (net: any, value: number) => void;
 }
 
@@ -224,7 +225,7 @@ export function prepareSweep(network: Network, spec: SweepSpec, label = '--vary'
     const distribution = v.distribution ?? 'uniform';
     if (distribution === 'log' && !(v.min > 0)) throw new InputError(`${text}:log: a log-uniform range needs min > 0`);
     for (const end of [v.min, v.max]) {
-      const copy = structuredClone(network) as any;
+      const copy = structuredClone(network);
       target.set(copy, end);
       try {
         validateNetwork(copy, network.name);
@@ -254,7 +255,7 @@ export function prepareSweep(network: Network, spec: SweepSpec, label = '--vary'
   return {
     spec: resolved,
     apply(values: Float64Array): Network {
-      const copy = structuredClone(network) as any;
+      const copy = structuredClone(network);
       targets.forEach((t, d) => t.target.set(copy, values[d]!));
       return validateNetwork(copy, network.name);
     },

@@ -63,7 +63,7 @@ describe('pipeline slurm: the scripts', () => {
     expect(result.plan.jobs.map((j) => j.name)).toEqual(['simulate']);
     const script = readFileSync(join(result.dir, 'simulate.sbatch'), 'utf8');
     expect(script).toContain('#SBATCH --cpus-per-task=4');
-    expect(script).toMatch(/^  --workers 4$/m);
+    expect(script).toMatch(/^ {2}--workers 4$/m);
     expect(script).not.toContain('--array');
   });
 

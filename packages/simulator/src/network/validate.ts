@@ -21,6 +21,7 @@ import {
  * are Unicode letters (`α` is one); combining marks may follow a first character.
  * Documented in packages/simulator/README.md ("Names"); keep the two in step.
  */
+// eslint-disable-next-line no-useless-escape -- `\-` keeps the hyphen literal when a character is added after it (as in TEMPLATE_NAME_PATTERN)
 const NAME_PATTERN = /^[\p{L}\p{N}_][\p{L}\p{M}\p{N}_'+\-]*$/u;
 const NAME_FORM = 'a name made of letters, digits and _ \' + -, starting with a letter, digit or _ (no spaces, ".", ">", brackets or commas)';
 /** Template names may also hold `<` and `>`, as the default `<input>-><output>` does. */
