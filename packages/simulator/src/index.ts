@@ -14,11 +14,13 @@ export { makeChainNetwork, type ChainNetworkOptions } from './network/chain.js';
 export { expandPenNetwork, resolvePenParameters, templateName, type ExpandedPenNetwork, type ExpandedTemplate } from './network/expand.js';
 export {
   compileNetwork,
+  generateNetworkSource,
   LARGE_NETWORK_MIN_STATES,
   MAX_STATE_VARIABLES,
   type CompiledNetwork,
   type CompiledTemplate,
   type CompileOptions,
+  type NetworkSource,
 } from './network/compile.js';
 export * from './ode/types.js';
 export { resolveIntegrateOptions, DEFAULT_INTEGRATE_OPTIONS, type ResolvedIntegrateOptions } from './ode/options.js';
