@@ -43,4 +43,6 @@ export type { ComparisonMetrics } from './report/document.js';
 export type { Evaluation, GenerationMetrics } from './report/evaluate.js';
 export { readDataset, datasetRows, readSeriesMatrix, type Dataset, type DatasetMetadata, type SeriesMatrix } from './dataset/arrow.js';
 export { DATASET_FORMAT_VERSION, METADATA_KEYS, type DatasetLayout, type DatasetRow, type NormalizationSpec, type TimeGridSpec } from './dataset/schema.js';
+export { createSampleRunner, type SweepJob } from './dataset/run-sample.js';
+export { resolveNormalization } from './dataset/normalize.js';
 export { listSweepPaths, parseVary, prepareSweep, sampleValues, type SweepSpec, type VarySpec, type Design, type Distribution } from './dataset/sweep-spec.js';
