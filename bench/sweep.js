@@ -26,7 +26,7 @@ import { formatLarge, formatMemory, formatModel, formatScaling, formatStartup, f
 
 /** What each part measures, full and --quick. */
 const CONFIG = {
-  quick: { startupRepeats: 3, scalingSamples: 100, scalingRepeats: 3, scalingSettings: [1, 2], largeSamples: 0, probeRounds: 1, probeVariants: ['worker', 'worker-detached'], memorySizes: [1000, 10000], memoryRounds: 1, slowDiskSamples: 5000, lsodaSamples: [0, 1], repeats: 3, lsodaRepeats: 1 },
+  quick: { startupRepeats: 3, scalingSamples: 100, scalingRepeats: 3, scalingSettings: [1, 2], largeSamples: 0, probeRounds: 1, probeVariants: ['worker'], memorySizes: [1000, 10000], memoryRounds: 1, slowDiskSamples: 5000, lsodaSamples: [0, 1], repeats: 3, lsodaRepeats: 1 },
   full: { startupRepeats: 3, scalingSamples: 200, scalingRepeats: 3, scalingSettings: [0, 1, 2], largeSamples: 1000, probeRounds: 1, probeVariants: Object.keys(PROBE_VARIANTS), memorySizes: [2000, 20000, 200000], memoryRounds: 1, slowDiskSamples: 20000, lsodaSamples: [0, 1, 2, 3], repeats: 7, lsodaRepeats: 2 },
 };
 
@@ -65,7 +65,7 @@ export async function run(options = {}) {
     const ratio = scalingRatios(scaling, S);
     log(formatScaling(scaling, ratio, { settings: cfg.scalingSettings, repeats: cfg.scalingRepeats, startupMs: S }));
 
-    // Why: warm-up of a fresh worker, and (old code) the speed of an isolate once it has transferred a buffer
+    // Why: the warm-up of a fresh worker
     const warmup = measureWarmup(N, cfg.probeRounds, cfg.probeVariants);
     log(formatWarmup(warmup, { samples: N, rounds: cfg.probeRounds }));
     const model = costModel(warmup, S, N);

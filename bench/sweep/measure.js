@@ -282,7 +282,6 @@ export const WARMUP_SAMPLES = 30;
 /** The probe's variants: what each runs per sample. @type {Record<string, string>} */
 export const PROBE_VARIANTS = {
   worker: "the worker's code (createSampleRunner)",
-  'worker-detached': 'same, after one ArrayBuffer was transferred away (detached; what the old, transferring workers did)',
   default: 'setValues + simulateOnGrid (sparse LU: loops, generated after 20k factorisations)',
   'codegen-at-once': 'same, sparse LU generated at once (codegenAfter: 0)',
 };
@@ -317,17 +316,9 @@ export async function probe(variant, count, importMs) {
   const { job, prepared, loaded } = buildJob(OSC, count);
   const loadMs = importMs + (performance.now() - t0);
   const t1 = performance.now();
-  if (variant === 'worker-detached') {
-    // What a sweep worker used to do after its first chunk: transfer its rows' buffers to the
-    // main thread (sweep-worker.ts now posts copies). One detach slows the solver for the rest of
-    // the isolate's life (presumably V8's isolate-wide "array buffer detaching" protector; see
-    // bench/README.md, "Sweeps"). Kept as the evidence for the copy.
-    const buffer = new ArrayBuffer(8);
-    structuredClone(buffer, { transfer: [buffer] });
-  }
   /** @type {(i: number) => number} */
   let runOne;
-  if (variant === 'worker' || variant === 'worker-detached') {
+  if (variant === 'worker') {
     const run = createSampleRunner(job);
     runOne = (i) => run(i).stats?.steps ?? NaN;
   } else {

@@ -5,8 +5,7 @@
 // excess) and B of background JIT CPU. Work N t splits over K workers.
 // K = 1: B runs on the idle second core, wall = S + W + N t. K = 2: no idle core; the two
 // warm-ups (2 W + 2 B of CPU) and the work share 2 cores, wall = S + W + B + N t / 2.
-// t is a clean isolate's warm speed (sweep workers post copies, nothing is detached), or, for
-// comparison with the old code that transferred its rows, a detached isolate's.
+// t is a worker's warm time per sample.
 import { summary } from '../common.js';
 import { RUN_SWEEP_IMPORT } from './measure.js';
 
@@ -43,8 +42,7 @@ export function scalingRatios(scaling, S) {
 }
 
 /**
- * The model's parameters from the warm-up probes, and its predictions for N samples at the
- * clean and the detached per-sample speed.
+ * The model's parameters from the warm-up probe, and its predictions for N samples.
  * @param {WarmupProbe[]} warmup
  * @param {number} S start-up, ms
  * @param {number} N samples
@@ -52,7 +50,6 @@ export function scalingRatios(scaling, S) {
 export function costModel(warmup, S, N) {
   const worker = warmup.find((p) => p.variant === 'worker');
   if (!worker) throw new Error('the cost model needs the "worker" probe');
-  const detached = warmup.find((p) => p.variant === 'worker-detached');
   const W = worker.loadMs + worker.initMs + worker.excessMs;
   const B = Math.max(0, (worker.coldBackgroundCpuMs ?? 0) - (worker.warmBackgroundCpuMs ?? 0));
   /** @param {number} t per-sample ms */
@@ -69,15 +66,13 @@ export function costModel(warmup, S, N) {
       samplesFor1_8x: Math.ceil((8 * (S + W) + 18 * B) / t),
     };
   };
-  const tClean = worker.warmTotalMs / worker.warmMs.length;
-  const tDetached = detached ? detached.warmTotalMs / detached.warmMs.length : tClean;
-  return { startupMs: S, workerWarmupMs: W, backgroundJitCpuMs: B, current: modelFor(tClean), withTransfer: modelFor(tDetached), detachSlowdown: tDetached / tClean };
+  return { startupMs: S, workerWarmupMs: W, backgroundJitCpuMs: B, current: modelFor(worker.warmTotalMs / worker.warmMs.length) };
 }
 
 /** @typedef {ReturnType<typeof costModel>} CostModel */
 
 /**
- * The model's wall times for `samples` at the clean speed.
+ * The model's wall times for `samples`.
  * @param {CostModel} model
  * @param {number} samples
  */

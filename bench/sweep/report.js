@@ -75,15 +75,11 @@ export function formatWarmup(warmup, { samples, rounds }) {
  * @param {Scaling} scaling
  */
 export function formatModel(model, scaling) {
-  const { startupMs: S, workerWarmupMs: W, backgroundJitCpuMs: B, current: mc, withTransfer: mf } = model;
-  const tClean = mc.perSampleMs;
-  const tDetached = mf.perSampleMs;
+  const { startupMs: S, workerWarmupMs: W, backgroundJitCpuMs: B, current: mc } = model;
   return [
-    `Model: start-up S ${fmtS(S)} s (\`pipeline --version\` + import of runSweep, medians); per worker W ${fmtS(W)} s on its thread (load, init, cold - warm) and B ${fmtS(B)} s of background JIT CPU. ` +
-      `An isolate that has transferred a buffer (the old workers) runs ${fmtX(model.detachSlowdown)} slower: t = ${tDetached.toFixed(1)} ms per sample instead of ${tClean.toFixed(1)}.`,
-    `  as the code is (copies, t = ${tClean.toFixed(1)} ms): K = 1: S + W + N t = ${fmtS(mc.predictedW1Ms)} s (measured ${fmtS(scaling.w1?.wallMs.median)}); ` +
+    `Model: start-up S ${fmtS(S)} s (\`pipeline --version\` + import of runSweep, medians); per worker W ${fmtS(W)} s on its thread (load, init, cold - warm) and B ${fmtS(B)} s of background JIT CPU.`,
+    `  t = ${mc.perSampleMs.toFixed(1)} ms per sample: K = 1: S + W + N t = ${fmtS(mc.predictedW1Ms)} s (measured ${fmtS(scaling.w1?.wallMs.median)}); ` +
       `K = 2: S + W + B + N t / 2 = ${fmtS(mc.predictedW2Ms)} s (measured ${fmtS(scaling.w2?.wallMs.median)}); ${fmtX(mc.predictedRatio)}. 1.8x needs N t >= 8 (S + W) + 18 B: >= ${mc.samplesFor1_8x} samples.`,
-    `  old code, rows transferred (t = ${tDetached.toFixed(1)} ms): K = 1 ${fmtS(mf.predictedW1Ms)} s, K = 2 ${fmtS(mf.predictedW2Ms)} s, ${fmtX(mf.predictedRatio)}; 1.8x from ${mf.samplesFor1_8x} samples.`,
   ].join('\n');
 }
 
