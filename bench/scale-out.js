@@ -36,6 +36,7 @@ function pipeline(args) {
 /**
  * Runs the whole scale-out benchmark and returns a JSON-serialisable result.
  * @param {{ quick?: boolean, log?: (line: string) => void }} [options]
+ * @public (the bench's entry for scripts; `node bench/run.js` runs the file)
  */
 export async function run(options = {}) {
   const quick = options.quick ?? false;

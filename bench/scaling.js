@@ -198,7 +198,7 @@ function smallVariants(baseline) {
   return variants;
 }
 
-/** @typedef {{ label: string, sim: typeof simulator, options: simulator.CompileOptions }} SmallVariant */
+/** @typedef {{ label: string, sim: typeof simulator, options: Parameters<typeof simulator.compileNetwork>[1] }} SmallVariant */
 
 const SMALL_NETWORKS = ['oscillator', 'switch', 'oscillator-montagne2011'];
 
@@ -259,6 +259,7 @@ function measureSmall(name, repeats, variants) {
 /**
  * Runs the whole scaling benchmark; logs, last, the JSON it returns.
  * @param {{ quick?: boolean, log?: (line: string) => void, baselineDir?: string | undefined }} [options]
+ * @public (the bench's entry for scripts; `node bench/run.js` runs the file)
  */
 export async function run(options = {}) {
   const quick = options.quick ?? false;

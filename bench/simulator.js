@@ -24,6 +24,7 @@ import { formatColdStarts, formatComparisons, formatHeader, formatLinearAlgebra,
  * @param {{ repeats?: number, lsodaRepeats?: number, external?: boolean, log?: (line: string) => void }} [options]
  *   repeats: timed runs per configuration after one warm-up (default 5); lsodaRepeats
  *   (default 3); external: run LSODA and CVODE (default true); log: where the table goes.
+ * @public (the bench's entry for scripts; `node bench/run.js` runs the file)
  */
 export async function run(options = {}) {
   const repeats = options.repeats ?? 5;

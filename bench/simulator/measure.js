@@ -39,7 +39,7 @@ const TRACE = new URL('../../../shared/reference/traces/oscillator.csv', import.
  * @param {string} name
  * @returns {Network}
  */
-export function loadBuiltin(name) {
+function loadBuiltin(name) {
   return validateNetwork(JSON.parse(readFileSync(new URL(builtinNetworkUrl(name)), 'utf8')), `built-in "${name}"`);
 }
 
@@ -262,7 +262,7 @@ export function measureLinearAlgebra(repeats) {
 // Cold start: consecutive simulations in a fresh process, JIT warm-up included
 
 /** @type {Record<string, { sparse?: import('@penvae/simulator').SparseSolverOptions }>} */
-export const ONE_SHOT_MODES = {
+const ONE_SHOT_MODES = {
   dense: {},
   'sparse (default: loops, then generated after 20k factorisations)': { sparse: {} },
   'sparse, generated at once': { sparse: { codegenAfter: 0 } },

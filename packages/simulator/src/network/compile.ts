@@ -26,7 +26,7 @@ export const LARGE_NETWORK_MIN_STATES = 64;
 export const MAX_STATE_VARIABLES = 100_000;
 
 /** A template of a compiled PEN network, for conservation checks and state output. */
-export interface CompiledTemplate {
+interface CompiledTemplate {
   /** Template name. */
   readonly name: string;
   /** Indices of its states in the state vector, in {@link TEMPLATE_STATES} order (5 or 6). */
