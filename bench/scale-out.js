@@ -14,7 +14,7 @@
  * Prints a table and, last, one JSON line; `run()` returns the same. The CLI runs as a child
  * process with bench/sweep-report.js preloaded (maxRSS). Files go to a temp dir, removed after.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isMain, loadAverage, runReportedPipeline, table } from './common.js';
@@ -65,6 +65,8 @@ export async function run(options = {}) {
     const merges = [];
     for (const samples of cfg.mergeSamples) {
       const shardsDir = path.join(dir, `shards-${samples}`);
+      // The CLI creates missing folders only inside the working directory.
+      mkdirSync(shardsDir);
       for (let i = 1; i <= 8; i++) {
         pipeline(['simulate', ...FAST, '--samples', String(samples), '--shard', `${i}/8`, '--no-progress', '--out', path.join(shardsDir, `shard-${i}-of-8.arrow`)]);
       }

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createSampleRunner, loadNetwork, parseVary, prepareSweep, resolveNormalization, sampleValues } from '@penvae/pipeline';
 import { compileNetwork, createSparseSolverFactory, DEFAULT_TOLERANCES, integrateRosenbrock, makeTimeGrid, simulate } from '@penvae/simulator';
 import {
@@ -48,7 +48,7 @@ export const LSODA = { rtol: 1e-8, atol: 1e-10 };
 // Module files whose import alone is timed (start-up, and a probe's load). They are timed by
 // file because the pipeline's entry also loads the VAE (TensorFlow.js), which neither the CLI's
 // `simulate` nor a sweep worker loads; nothing is called from them.
-const DIST = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../packages/pipeline/dist/')).href;
+const DIST = new URL('../../packages/pipeline/dist/', import.meta.url).href;
 /** @param {string} file a module under packages/pipeline/dist/ */
 const distUrl = (file) => new URL(file, DIST).href;
 
