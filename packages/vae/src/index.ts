@@ -9,7 +9,7 @@ export { BackendError, ModelFormatError, VaeConfigError, VaeDataError, VaeError 
 export { resolveVaeConfig, type EncoderKind, type ResolvedVaeConfig, type VaeConfig } from './config.js';
 export { createVae, disposeVae, trainableVariables, vaeVariables, type VaeModel } from './model.js';
 export { Adam } from './adam.js';
-export { assertTrainableOnBackend, evaluateSet, trainStep, trainVae, type BatchProgress, type EpochLog } from './train.js';
+export { assertTrainableOnBackend, evaluateSet, trainStep, trainVae, type BatchProgress, type EpochLog, type TrainingCheckpoint } from './train.js';
 export { encode, interpolate, latentStatistics, reconstruct, sample } from './api.js';
 export { fitPca, pcaReconstruct, relativeMse, symmetricEigen, type PcaModel } from './pca.js';
 export { useExplicitTransposeMatMul } from './wasm-kernels.js';
