@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The committed bin shim, run exactly as `npx pipeline` runs it (needs the build: `npm test` builds first). */
-export const PIPELINE_BIN = fileURLToPath(new URL('../packages/pipeline/bin/pipeline.js', import.meta.url));
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PIPELINE_BIN = fileURLToPath(new URL('../packages/pipeline/bin/pipeline.js', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Result of one CLI run. */
 export interface CliRun {

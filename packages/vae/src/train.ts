@@ -211,7 +211,7 @@ export interface TrainVaeResult {
 }
 
 /** Defaults of the training options (see each option's `@default`). */
-export const TRAIN_DEFAULTS = Object.freeze({
+const TRAIN_DEFAULTS = Object.freeze({
   epochs: 200,
   batchSize: 64,
   learningRate: 2e-3,
@@ -239,7 +239,7 @@ function checkBoolean(field: string, v: unknown): boolean {
  * Check the training options and fill in defaults.
  * @throws {VaeConfigError} naming the invalid option.
  */
-export function resolveTrainSettings(options: TrainVaeOptions): ResolvedTrainSettings {
+function resolveTrainSettings(options: TrainVaeOptions): ResolvedTrainSettings {
   for (const k of Object.keys(options)) {
     if (!OPTION_KEYS.has(k)) throw new VaeConfigError(`options.${k}`, `unknown option; expected one of ${[...OPTION_KEYS].join(', ')}`);
   }

@@ -9,10 +9,10 @@ import {
 } from '@penvae/simulator';
 import { checkSeed, MAX_SEED } from '../check-options.js';
 import { InputError } from '../errors.js';
-import { createRandom, deriveSeed, permutation } from '../random.js';
+import { createRandom, deriveIndexedSeed, permutation } from '../random.js';
 
 /** How a varied quantity is drawn between min and max. */
-export type Distribution = 'uniform' | 'log';
+type Distribution = 'uniform' | 'log';
 
 /** How the samples of a sweep are placed. */
 export type Design = 'random' | 'grid' | 'lhs';
@@ -276,7 +276,7 @@ function fromUnit(u: number, min: number, max: number, distribution: Distributio
 export function sampleValues(spec: PreparedSweep['spec'], index: number): { values: Float64Array; seed: number } {
   const d = spec.vary.length;
   const values = new Float64Array(d);
-  const seed = deriveSeed(spec.seed, index);
+  const seed = deriveIndexedSeed(spec.seed, index);
   if (spec.design === 'grid') {
     // Row-major over the levels: the last quantity varies fastest.
     let rest = index;
@@ -307,7 +307,7 @@ const lhsCache = new WeakMap<object, Int32Array[]>();
 function lhsPermutation(spec: PreparedSweep['spec'], k: number): Int32Array {
   let perms = lhsCache.get(spec);
   if (!perms) lhsCache.set(spec, (perms = []));
-  return (perms[k] ??= permutation(spec.samples, deriveSeed(spec.seed, 0x4c4853, k)));
+  return (perms[k] ??= permutation(spec.samples, deriveIndexedSeed(spec.seed, 0x4c4853, k)));
 }
 
 /**

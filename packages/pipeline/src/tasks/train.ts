@@ -44,12 +44,10 @@ export interface TrainCommandOptions extends RunTrainingOptions {
  * steps while a large one is not trained for hours. Early stopping ends sooner when the
  * validation loss stops improving; its patience is a fraction of the budget.
  */
-export const TRAIN_BUDGET = Object.freeze({ steps: 40_000, minEpochs: 60, maxEpochs: 3000, patienceFraction: 0.2, minPatience: 30 });
-
-export { TRAIN_COMMAND_DEFAULTS } from './train-options.js';
+const TRAIN_BUDGET = Object.freeze({ steps: 40_000, minEpochs: 60, maxEpochs: 3000, patienceFraction: 0.2, minPatience: 30 });
 
 /** Epochs and early-stopping patience for a training set of `rows` series (see {@link TRAIN_BUDGET}). */
-export function trainingBudget(rows: number, batch: number, epochs: number | 'auto' | undefined, patience: number | undefined): { epochs: number; patience: number; rule: string } {
+function trainingBudget(rows: number, batch: number, epochs: number | 'auto' | undefined, patience: number | undefined): { epochs: number; patience: number; rule: string } {
   const batches = Math.max(1, Math.ceil(rows / batch));
   const b = TRAIN_BUDGET;
   const auto = epochs === undefined || epochs === 'auto';

@@ -129,7 +129,7 @@ export interface SparseSolverFactory {
 export const MAX_GENERATED_OPERATIONS = 10_000;
 
 /** Default of {@link SparseSolverOptions.codegenAfter}. */
-export const DEFAULT_CODEGEN_AFTER = 20_000;
+const DEFAULT_CODEGEN_AFTER = 20_000;
 
 /** Compact-storage description shared by the generator and the interpreter. */
 export interface Plan {
@@ -403,7 +403,7 @@ export function analyse(p: CsrPattern, limit?: LuLimit): Plan {
 }
 
 /** The numeric kernels over one instance's work arrays. */
-export interface Kernels {
+interface Kernels {
   /** Gathers fac * I - J, factors it in place; false if a static pivot is bad. */
   factor(J: Float64Array, fac: number): boolean;
   /** Solves in place with the factors (b in original numbering). */
