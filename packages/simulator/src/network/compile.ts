@@ -29,7 +29,7 @@ export const MAX_STATE_VARIABLES = 100_000;
 interface CompiledTemplate {
   /** Template name. */
   readonly name: string;
-  /** Indices of its states in the state vector, in {@link TEMPLATE_STATES} order (5 or 6). */
+  /** Indices of its states in the state vector, in {@link TemplateState} order (5 or 6). */
   readonly stateIndices: Int32Array;
   /** The state names (`alone`, `input`, ...) matching `stateIndices`. */
   readonly stateNames: readonly string[];

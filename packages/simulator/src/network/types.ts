@@ -146,8 +146,5 @@ export interface ReactionsNetwork {
 /** Any network file. */
 export type Network = PenNetwork | ReactionsNetwork;
 
-/** The hybridisation states of a template, with the names used in traces (`<template>.<state>`). */
-const TEMPLATE_STATES = ['alone', 'input', 'output', 'both', 'extended', 'inhibited'] as const;
-
-/** One template state name. */
-export type TemplateState = (typeof TEMPLATE_STATES)[number];
+/** One hybridisation state of a template, with the names used in traces (`<template>.<state>`), in state-vector order. */
+export type TemplateState = 'alone' | 'input' | 'output' | 'both' | 'extended' | 'inhibited';
