@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { main, type Output } from '@penvae/pipeline';
+import { afterAll, beforeAll } from 'vitest';
 
 /** What one in-process run of the CLI printed and returned. */
 export interface InProcessRun {
@@ -46,6 +47,35 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<InP
   const began = performance.now();
   const code = await main(args, output, options.signal ? { signal: options.signal } : {});
   return { code, out, err, ms: performance.now() - began };
+}
+
+/** What a spawned `pipeline` would have shown: the exit code, stdout and stderr as text. */
+export interface CliText {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** {@link cli} with stdout and stderr joined into text, one `\n` after each line as a process prints them. */
+export async function cliText(args: string[], options: CliOptions = {}): Promise<CliText> {
+  const r = await cli(args, options);
+  const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
+  return { code: r.code, stdout: text(r.out), stderr: text(r.err) };
+}
+
+/**
+ * Runs the tests of the calling file (or describe block) in `dir` as the working directory, as
+ * a spawned CLI with `cwd: dir` would run: relative paths and the rule that missing folders
+ * are created only inside the working directory depend on it. Test files run in forked
+ * processes (vitest.config.ts), where `process.chdir` is allowed.
+ */
+export function useWorkingDirectory(dir: string): void {
+  let previous = '';
+  beforeAll(() => {
+    previous = process.cwd();
+    process.chdir(dir);
+  });
+  afterAll(() => process.chdir(previous));
 }
 
 /** A fresh temporary folder. */
