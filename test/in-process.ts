@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { main, type Output } from '@penvae/pipeline';
-import { afterAll, beforeAll } from 'vitest';
 
 /** What one in-process run of the CLI printed and returned. */
 export interface InProcessRun {
@@ -22,6 +21,12 @@ export interface CliOptions {
   onErr?: (line: string) => void;
   /** Pretend stderr is a terminal (progress bars redraw through `status`). */
   tty?: boolean;
+  /**
+   * The working directory during the run, as a spawned CLI's `cwd` (relative paths, and the
+   * rule that missing folders are created only inside it). Test files run in forked processes
+   * (vitest.config.ts), where `process.chdir` is allowed.
+   */
+  cwd?: string;
 }
 
 /**
@@ -44,9 +49,15 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<InP
     isTTY: options.tty ?? false,
     ...(options.tty ? { status: (l: string) => void err.push(`\r${l}`) } : {}),
   };
+  const previous = process.cwd();
+  if (options.cwd) process.chdir(options.cwd);
   const began = performance.now();
-  const code = await main(args, output, options.signal ? { signal: options.signal } : {});
-  return { code, out, err, ms: performance.now() - began };
+  try {
+    const code = await main(args, output, options.signal ? { signal: options.signal } : {});
+    return { code, out, err, ms: performance.now() - began };
+  } finally {
+    process.chdir(previous);
+  }
 }
 
 /** What a spawned `pipeline` would have shown: the exit code, stdout and stderr as text. */
@@ -61,21 +72,6 @@ export async function cliText(args: string[], options: CliOptions = {}): Promise
   const r = await cli(args, options);
   const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
   return { code: r.code, stdout: text(r.out), stderr: text(r.err) };
-}
-
-/**
- * Runs the tests of the calling file (or describe block) in `dir` as the working directory, as
- * a spawned CLI with `cwd: dir` would run: relative paths and the rule that missing folders
- * are created only inside the working directory depend on it. Test files run in forked
- * processes (vitest.config.ts), where `process.chdir` is allowed.
- */
-export function useWorkingDirectory(dir: string): void {
-  let previous = '';
-  beforeAll(() => {
-    previous = process.cwd();
-    process.chdir(dir);
-  });
-  afterAll(() => process.chdir(previous));
 }
 
 /** A fresh temporary folder. */
