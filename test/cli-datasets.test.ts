@@ -8,6 +8,12 @@ import { cliText, hasStackTrace, tempDir } from './in-process.js';
 
 const SWEEP = ['simulate', '--network', 'oscillator', '--vary', 'templates[a->a].concentration=20:80:log', '--vary', 'parameters.exoVm=200:400', '--t-end', '3000', '--step', '10', '--no-progress'];
 
+/**
+ * Where a test is not about worker threads, the sweep runs in the main thread: the rows do not
+ * depend on the number of workers (asserted below), and two workers cost a second of start-up.
+ */
+const MAIN_THREAD = ['--workers', '0'];
+
 function table(path: string) {
   return tableFromIPC(readFileSync(path));
 }
@@ -19,8 +25,8 @@ describe('sweeps (pipeline simulate --samples)', () => {
   it('writes every column and the provenance, and the same seed gives the same bytes', async () => {
     const a = join(dir, 'a.arrow');
     const b = join(dir, 'b.arrow');
-    expect((await cliText([...SWEEP, '--samples', '24', '--seed', '7', '--out', a])).code).toBe(0);
-    expect((await cliText([...SWEEP, '--samples', '24', '--seed', '7', '--out', b])).code).toBe(0);
+    expect((await cliText([...SWEEP, '--samples', '24', '--seed', '7', '--out', a, ...MAIN_THREAD])).code).toBe(0);
+    expect((await cliText([...SWEEP, '--samples', '24', '--seed', '7', '--out', b, ...MAIN_THREAD])).code).toBe(0);
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
     const t = table(a);
     expect(t.numRows).toBe(24);
@@ -45,19 +51,24 @@ describe('sweeps (pipeline simulate --samples)', () => {
     const c = Number(t.getChild('templates[a->a].concentration')!.get(3));
     expect(c).toBeGreaterThanOrEqual(20);
     expect(c).toBeLessThanOrEqual(80);
-    const d = await cliText([...SWEEP, '--samples', '24', '--seed', '8', '--out', join(dir, 'c.arrow')]);
+    const d = await cliText([...SWEEP, '--samples', '24', '--seed', '8', '--out', join(dir, 'c.arrow'), ...MAIN_THREAD]);
     expect(d.code).toBe(0);
     expect(readFileSync(join(dir, 'c.arrow')).equals(readFileSync(a))).toBe(false);
   });
 
   it('gives the same file on 1 and 2 workers, and merged shards equal the unsharded file', async () => {
+    // 300 samples: two record batches (256 rows each), and a shard that holds a batch boundary.
+    // The simulated span is short (600 min, two periods): what is compared is how rows are
+    // distributed, ordered and written, which does not depend on how long each simulation is.
+    const sweep = SWEEP.map((a) => (a === '3000' ? '600' : a));
     const one = join(dir, 'w1.arrow');
     const two = join(dir, 'w2.arrow');
-    expect((await cliText([...SWEEP, '--samples', '300', '--seed', '3', '--workers', '1', '--out', one])).code).toBe(0);
-    expect((await cliText([...SWEEP, '--samples', '300', '--seed', '3', '--workers', '2', '--out', two])).code).toBe(0);
+    expect((await cliText([...sweep, '--samples', '300', '--seed', '3', '--workers', '1', '--out', one])).code).toBe(0);
+    expect((await cliText([...sweep, '--samples', '300', '--seed', '3', '--workers', '2', '--out', two])).code).toBe(0);
     expect(readFileSync(one).equals(readFileSync(two))).toBe(true);
+    expect(table(one).batches.map((b) => b.numRows)).toEqual([256, 44]);
     const shards = [1, 2, 3].map((i) => join(dir, `s${i}.arrow`));
-    for (const [i, s] of shards.entries()) expect((await cliText([...SWEEP, '--samples', '300', '--seed', '3', '--shard', `${i + 1}/3`, '--out', s])).code).toBe(0);
+    for (const [i, s] of shards.entries()) expect((await cliText([...sweep, '--samples', '300', '--seed', '3', '--shard', `${i + 1}/3`, '--out', s])).code).toBe(0);
     expect(table(shards[1]!).schema.metadata.get('penvae.shard')).toBe('2/3');
     expect(table(shards[1]!).getChild('sample_id')!.get(0)).toBe(100);
     const merged = join(dir, 'merged.arrow');
@@ -99,7 +110,7 @@ describe('sweeps (pipeline simulate --samples)', () => {
     const sweep = join(dir, 'sweep.json');
     writeFileSync(sweep, JSON.stringify({ samples: 4, design: 'grid', seed: 2, vary: [{ path: 'parameters.exoVm', min: 200, max: 400, levels: 4 }] }));
     const out = join(dir, 'grid.arrow');
-    expect((await cliText(['simulate', '--network', 'oscillator', '--sweep', sweep, '--t-end', '500', '--no-progress', '--out', out])).code).toBe(0);
+    expect((await cliText(['simulate', '--network', 'oscillator', '--sweep', sweep, '--t-end', '500', '--no-progress', '--out', out, ...MAIN_THREAD])).code).toBe(0);
     const values = Array.from({ length: 4 }, (_, i) => Number(table(out).getChild('parameters.exoVm')!.get(i)));
     expect(values.map((v) => Math.round(v))).toEqual([200, 267, 333, 400]);
   });
@@ -108,7 +119,9 @@ describe('sweeps (pipeline simulate --samples)', () => {
     const d = tempDir();
     for (const signal of ['SIGINT', 'SIGKILL'] as const) {
       const out = join(d, `${signal}.arrow`);
-      const child = startCli(['simulate', '--network', 'oscillator', '--samples', '5000', '--vary', 'parameters.exoVm=200:400', '--out', out], d);
+      // Short simulations (600 min) reach the first progress line sooner; 5000 of them still
+      // take far longer than the test waits.
+      const child = startCli(['simulate', '--network', 'oscillator', '--samples', '5000', '--vary', 'parameters.exoVm=200:400', '--t-end', '600', '--out', out], d);
       let progressed = false;
       await new Promise<void>((resolve) => {
         child.stderr.on('data', (chunk: Buffer) => {
@@ -162,7 +175,7 @@ describe('baseline, normalize, inspect', () => {
 
   it('normalize recomputes series (length, window, global scaling) and records it', async () => {
     const src = join(dir, 'small.arrow');
-    expect((await cliText([...SWEEP, '--samples', '8', '--out', src])).code).toBe(0);
+    expect((await cliText([...SWEEP, '--samples', '8', '--out', src, ...MAIN_THREAD])).code).toBe(0);
     const out = join(dir, 'norm.arrow');
     const r = await cliText(['normalize', src, '--out', out, '--length', '64', '--window', '1000:3000', '--scale', 'global', '--strand', 'i']);
     expect(r.code).toBe(0);
