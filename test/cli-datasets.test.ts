@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startCli } from './cli-helpers.js';
-import { cliText, hasStackTrace, tempDir } from './in-process.js';
+import { cliText, hasStackTrace, scratchFolder, tempDir } from './in-process.js';
 
 const SWEEP = ['simulate', '--network', 'oscillator', '--vary', 'templates[a->a].concentration=20:80:log', '--vary', 'parameters.exoVm=200:400', '--t-end', '3000', '--step', '10', '--no-progress'];
 
@@ -19,8 +19,8 @@ function table(path: string) {
 }
 
 describe('sweeps (pipeline simulate --samples)', () => {
-  const dir = tempDir();
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const scratch = scratchFolder();
+  const dir = scratch.root;
 
   it('writes every column and the provenance, and the same seed gives the same bytes', async () => {
     const a = join(dir, 'a.arrow');
@@ -98,7 +98,7 @@ describe('sweeps (pipeline simulate --samples)', () => {
     ['a bad shard', ['--vary', 'parameters.exoVm=200:300', '--shard', '4/3'], /--shard 4\/3: expected i\/n with 1 <= i <= n/],
     ['a missing sweep file', ['--sweep', 'nope.json'], /--sweep nope\.json: cannot read the file \(ENOENT\)/],
   ])('rejects %s: exit 2, a clear message, no file', async (_label, args, message) => {
-    const d = tempDir();
+    const d = scratch.fresh();
     const r = await cliText(['simulate', '--network', 'oscillator', '--samples', '4', ...args, '--out', join(d, 'x.arrow')], { cwd: d });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
@@ -116,7 +116,7 @@ describe('sweeps (pipeline simulate --samples)', () => {
   });
 
   it('leaves no file under the final name when interrupted', async () => {
-    const d = tempDir();
+    const d = scratch.fresh();
     for (const signal of ['SIGINT', 'SIGKILL'] as const) {
       const out = join(d, `${signal}.arrow`);
       // Short simulations (600 min) reach the first progress line sooner; 5000 of them still
@@ -143,8 +143,8 @@ describe('sweeps (pipeline simulate --samples)', () => {
 });
 
 describe('baseline, normalize, inspect', () => {
-  const dir = tempDir();
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const scratch = scratchFolder();
+  const dir = scratch.root;
 
   it('2000-sample oscillator sweep and 2000-sample baseline: written, read back, inspected and plotted', async () => {
     const osc = join(dir, 'osc.arrow');
@@ -195,7 +195,7 @@ describe('baseline, normalize, inspect', () => {
     ['normalize', 'an unknown strand', (d: string) => ['normalize', join(dir, 'small.arrow'), '--strand', 'zz', '--out', join(d, 'o.arrow')], /--strand zz: not an observed series of this data \(observed: a, b, i\)/],
     ['merge', 'files that are not shards', (d: string) => ['merge', join(dir, 'small.arrow'), join(dir, 'small.arrow'), '--out', join(d, 'm.arrow')], /every input must be a shard/],
   ])('%s rejects %s: exit 2, no stack trace, no output file', async (_cmd, _label, args, message) => {
-    const d = tempDir();
+    const d = scratch.fresh();
     const r = await cliText(args(d));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
@@ -221,10 +221,14 @@ describe('interoperability', () => {
 
   it.skipIf(!polars)('polars reads a dataset written by a sweep', async () => {
     const d = tempDir();
-    const out = join(d, 'p.arrow');
-    expect((await cliText([...SWEEP, '--samples', '5', '--out', out])).code).toBe(0);
-    const df = polars.readIPC(readFileSync(out));
-    expect(df.shape).toEqual({ height: 5, width: 21 });
-    expect(df.getColumn('sample_id').toArray()).toEqual([0, 1, 2, 3, 4]);
+    try {
+      const out = join(d, 'p.arrow');
+      expect((await cliText([...SWEEP, '--samples', '5', '--out', out])).code).toBe(0);
+      const df = polars.readIPC(readFileSync(out));
+      expect(df.shape).toEqual({ height: 5, width: 21 });
+      expect(df.getColumn('sample_id').toArray()).toEqual([0, 1, 2, 3, 4]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli-helpers.js';
-import { cliText, hasStackTrace, tempDir } from './in-process.js';
+import { cliText, hasStackTrace, scratchFolder } from './in-process.js';
+
+const scratch = scratchFolder();
 
 describe('pipeline simulate (in process, as the bin runs it)', () => {
   it('prints a summary with the oscillator period and amplitude', async () => {
@@ -13,7 +15,7 @@ describe('pipeline simulate (in process, as the bin runs it)', () => {
   });
 
   it('writes a CSV with the reference column names, and every template state with --states', async () => {
-    const dir = tempDir();
+    const dir = scratch.fresh();
     const out = join(dir, 'osc.csv');
     const r = await cliText(['simulate', '--network', 'oscillator', '--out', out, '--states', '--t-end', '600', '--step', '2']);
     expect(r.code).toBe(0);
@@ -28,7 +30,7 @@ describe('pipeline simulate (in process, as the bin runs it)', () => {
   });
 
   it('writes JSON with the series and the solver statistics', async () => {
-    const dir = tempDir();
+    const dir = scratch.fresh();
     const out = join(dir, 'switch.json');
     const r = await cliText(['simulate', '--network', 'switch', '--out', out, '--solver', 'odex']);
     expect(r.code).toBe(0);
@@ -45,7 +47,7 @@ describe('pipeline simulate (in process, as the bin runs it)', () => {
     ['a bad tolerance', ['--network', 'oscillator', '--rtol', '-1', '--out', 'OUT.csv'], /--rtol -1: expected a finite number > 0/],
     ['an unknown option', ['--network', 'oscillator', '--rtoll', '1e-6'], /Unknown argument: rtoll/],
   ])('rejects %s with exit code 2, a clear message, no stack trace and no file', async (_label, args, message) => {
-    const dir = tempDir();
+    const dir = scratch.fresh();
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ schemaVersion: 1, kind: 'pen', name: 'x', strands: [{ name: 'a', type: 'signal', K: 1 }], templates: [{ input: 'i', output: 'a', concentration: 1 }] }));
     const r = await cliText(['simulate', ...args.map((a) => a.replace('BAD', bad).replace('OUT', join(dir, 'out')))]);
@@ -56,7 +58,7 @@ describe('pipeline simulate (in process, as the bin runs it)', () => {
   });
 
   it('reports a numerical failure with exit code 3 and writes nothing', async () => {
-    const dir = tempDir();
+    const dir = scratch.fresh();
     const net = join(dir, 'blowup.json');
     // X + X -> 3 X at a huge rate: finite-time blow-up.
     writeFileSync(net, JSON.stringify({ schemaVersion: 1, kind: 'reactions', name: 'blowup', species: [{ name: 'X', initial: 10 }], reactions: [{ id: 'r', reactants: ['X', 'X'], products: ['X', 'X', 'X'], k: 1 }], time: { end: 100, step: 1 } }));
@@ -77,7 +79,7 @@ describe('pipeline networks / validate', () => {
 
   it('validates a good file and rejects a bad one with every located problem', async () => {
     expect((await cliText(['validate', 'switch'])).stdout).toMatch(/valid pen network "switch" \(4 strands, 4 templates; 26 state variables/);
-    const dir = tempDir();
+    const dir = scratch.fresh();
     const bad = join(dir, 'osc.json');
     const doc = JSON.parse(readFileSync(join(process.cwd(), 'packages/simulator/networks/oscillator.json'), 'utf8'));
     doc.templates[2].inhibitor = 'j';
@@ -101,7 +103,7 @@ describe('the bin, spawned as a user runs it (end-to-end)', () => {
   });
 
   it('exits 2 on bad input: a clear message, no stack trace, no file', () => {
-    const dir = tempDir();
+    const dir = scratch.fresh();
     const r = runCli(['simulate', '--network', 'oscillator', '--rtol', '-1', '--out', join(dir, 'out.csv')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^pipeline: --rtol -1: expected a finite number > 0/);
@@ -110,7 +112,7 @@ describe('the bin, spawned as a user runs it (end-to-end)', () => {
   });
 
   it('exits 3 on a numerical failure and writes nothing', () => {
-    const dir = tempDir();
+    const dir = scratch.fresh();
     const net = join(dir, 'blowup.json');
     writeFileSync(net, JSON.stringify({ schemaVersion: 1, kind: 'reactions', name: 'blowup', species: [{ name: 'X', initial: 10 }], reactions: [{ id: 'r', reactants: ['X', 'X'], products: ['X', 'X', 'X'], k: 1 }], time: { end: 100, step: 1 } }));
     const r = runCli(['simulate', '--network', net, '--out', join(dir, 'x.csv')]);

@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { main, type Output } from '@penvae/pipeline';
+import { afterAll } from 'vitest';
 
 /** What one in-process run of the CLI printed and returned. */
 export interface InProcessRun {
@@ -77,6 +78,16 @@ export async function cliText(args: string[], options: CliOptions = {}): Promise
 /** A fresh temporary folder. */
 export function tempDir(prefix = 'penvae-cli-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * A temporary folder for the calling test file (call it at the top level or in a describe
+ * block), removed after its tests; `fresh()` gives a new empty folder inside it.
+ */
+export function scratchFolder(prefix = 'penvae-cli-'): { root: string; fresh: () => string } {
+  const root = tempDir(prefix);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  return { root, fresh: () => mkdtempSync(join(root, 'case-')) };
 }
 
 /** Whether text looks like a JavaScript stack trace (the CLI never prints one for bad input). */
