@@ -1,3 +1,4 @@
+// @ts-check
 // Ctrl-C latency: how long each long-running command takes to exit after SIGINT, as a user
 // sees it (the built CLI in a child process), and that it exits 130 leaving nothing under its
 // output's name. Target (issue 9): every long command answers Ctrl-C within a second.
@@ -6,18 +7,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { argument, loadAverage, PIPELINE_BIN as CLI } from './common.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'packages/pipeline/bin/pipeline.js');
-if (!existsSync(join(ROOT, 'packages/pipeline/dist/cli/process.js'))) throw new Error('build first: npx tsc -b');
+if (!existsSync(join(dirname(CLI), '../dist/cli/process.js'))) throw new Error('build first: npx tsc -b');
 const quick = process.argv.includes('--quick');
-const repeatsAt = process.argv.indexOf('--repeats');
-const REPEATS = repeatsAt > 0 ? Number(process.argv[repeatsAt + 1]) : quick ? 2 : 5;
+const repeatsArg = argument('--repeats');
+const REPEATS = repeatsArg !== undefined ? Number(repeatsArg) : quick ? 2 : 5;
 
 const dir = mkdtempSync(join(tmpdir(), 'penvae-bench-interrupt-'));
-const run = (args) => {
+const run = (/** @type {string[]} */ args) => {
   const r = spawnSync(process.execPath, [CLI, ...args, '--quiet'], { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`pipeline ${args.join(' ')}: ${r.stderr}`);
 };
@@ -25,7 +24,9 @@ const run = (args) => {
 run(['baseline', '--samples', '2000', '--length', '128', '--seed', '1', '--out', 'base.arrow']);
 run(['train', '--data', 'base.arrow', '--out', 'run', '--epochs', '3', '--latent', '4']);
 
-/** Each command, the stderr line after which it is interrupted (it is then really working), and its output. */
+/** @typedef {{ name: string, args: string[], when: RegExp }} Case */
+
+/** Each command, the stderr line after which it is interrupted (it is then really working), and its output. @type {Case[]} */
 const CASES = [
   { name: 'sweep, --workers 0', args: ['simulate', '--network', 'oscillator', '--samples', '5000', '--vary', 'parameters.exoVm=200:400', '--workers', '0', '--out', 'OUT.arrow'], when: /simulate oscillator \[.*\] [1-9]\d*\/5000/ },
   { name: 'sweep, --workers 2', args: ['simulate', '--network', 'oscillator', '--samples', '5000', '--vary', 'parameters.exoVm=200:400', '--workers', '2', '--out', 'OUT.arrow'], when: /simulate oscillator \[.*\] [1-9]\d*\/5000/ },
@@ -35,7 +36,12 @@ const CASES = [
   { name: 'compare (while rendering)', args: ['compare', '--run', 'run', '--out', 'OUT'], when: /^rendering/m },
 ];
 
-/** Starts one case, sends SIGINT when `when` shows, and returns ms from SIGINT to exit, the exit code and what is left. */
+/**
+ * Starts one case, sends SIGINT when `when` shows, and returns ms from SIGINT to exit, the exit code and what is left.
+ * @param {Case} c
+ * @param {number} i
+ * @returns {Promise<{ ms: number, code: number | null, leftover: string[] }>}
+ */
 function interruptOnce(c, i) {
   const out = `out-${i}`;
   const args = c.args.map((a) => a.replace('OUT', out));
@@ -72,11 +78,11 @@ for (const c of CASES) {
     if (r.leftover.length) problems.push(`left ${r.leftover.join(',')}`);
   }
   times.sort((a, b) => a - b);
-  rows.push({ command: c.name, medianMs: Math.round(times[Math.floor(times.length / 2)]), maxMs: Math.round(times.at(-1)), runs: REPEATS, problems: [...new Set(problems)] });
+  rows.push({ command: c.name, medianMs: Math.round(times[Math.floor(times.length / 2)] ?? NaN), maxMs: Math.round(times.at(-1) ?? NaN), runs: REPEATS, problems: [...new Set(problems)] });
 }
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`Ctrl-C latency (SIGINT -> exit), ${REPEATS} runs each; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`Ctrl-C latency (SIGINT -> exit), ${REPEATS} runs each; load average ${loadAverage()}`);
 console.log(`${'command'.padEnd(28)} ${'median ms'.padStart(10)} ${'max ms'.padStart(8)}  exit 130 and nothing left`);
 for (const r of rows) console.log(`${r.command.padEnd(28)} ${String(r.medianMs).padStart(10)} ${String(r.maxMs).padStart(8)}  ${r.problems.length ? r.problems.join('; ') : 'yes'}`);
 const worst = Math.max(...rows.map((r) => r.maxMs));

@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench`: every benchmark, one after the other (they would disturb each other's
 // timings if run together), each in its own process. Each script prints a table and, as its
 // last line, a JSON summary; this collects the summaries into bench/out/latest.json.
@@ -14,6 +15,7 @@ const chosen = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const benches = chosen.length ? chosen : ALL;
 for (const b of benches) if (!ALL.includes(b)) throw new Error(`unknown benchmark "${b}" (known: ${ALL.join(', ')})`);
 
+/** @type {Record<string, unknown>} */
 const results = {};
 let failed = 0;
 for (const name of benches) {

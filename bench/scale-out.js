@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Scale-out benchmark: what sizing a cluster sweep needs (README, "Scaling out").
  *
@@ -13,35 +14,29 @@
  * Prints a table and, last, one JSON line; `run()` returns the same. The CLI runs as a child
  * process with bench/sweep-report.js preloaded (maxRSS). Files go to a temp dir, removed after.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { table } from './common.js';
-
-const HERE = fileURLToPath(new URL('.', import.meta.url));
-const CLI = path.join(HERE, '..', 'packages/pipeline/bin/pipeline.js');
-const REPORT = pathToFileURL(path.join(HERE, 'sweep-report.js')).href;
+import { isMain, loadAverage, runReportedPipeline, table } from './common.js';
 
 /** The README's cluster example, one shard of it. */
 const BIG = ['--network', 'oscillator', '--vary', 'templates[a->a].concentration=20:80:log', '--vary', 'parameters.exoVm=200:400', '--t-end', '3000', '--step', '10', '--seed', '1'];
 /** A fast sweep to make shards to merge. */
 const FAST = ['--network', 'amplifier', '--vary', 'templates[a->a].concentration=20:80:log', '--vary', 'strands[a].K=30:150:log', '--t-end', '300', '--step', '1', '--seed', '1'];
 
-/** Runs the CLI; returns wall seconds, maxRSS (MB) and stderr. */
+/**
+ * Runs the CLI; returns wall seconds, maxRSS (MB) and stderr.
+ * @param {string[]} args
+ */
 function pipeline(args) {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', REPORT, CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`pipeline ${args.join(' ')} failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
-  const line = r.stderr.split('\n').find((l) => l.startsWith('SWEEP-REPORT '));
-  const report = JSON.parse(line.slice('SWEEP-REPORT '.length));
-  return { seconds, maxRssMb: report.maxRssKb / 1024, cpuSeconds: (report.userCpuMs + report.systemCpuMs) / 1000, stderr: r.stderr };
+  const { wallMs, stderr, report } = runReportedPipeline(args);
+  return { seconds: wallMs / 1000, maxRssMb: report.maxRssKb / 1024, cpuSeconds: (report.userCpuMs + report.systemCpuMs) / 1000, stderr };
 }
 
 /**
+ * Runs the whole scale-out benchmark and returns a JSON-serialisable result.
  * @param {{ quick?: boolean, log?: (line: string) => void }} [options]
+ * @public (the bench's entry for scripts; `node bench/run.js` runs the file)
  */
 export async function run(options = {}) {
   const quick = options.quick ?? false;
@@ -49,7 +44,7 @@ export async function run(options = {}) {
   const cores = os.availableParallelism();
   const cfg = quick ? { shardOf: 10_000, shards: 100, mergeSamples: [8_000, 16_000] } : { shardOf: 1_000_000, shards: 1_000, mergeSamples: [20_000, 80_000] };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'penvae-scale-out-'));
-  log(`Scale-out bench${quick ? ' (--quick)' : ''}: node ${process.version}, ${cores} cores, ${os.cpus()[0]?.model ?? 'cpu'}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  log(`Scale-out bench${quick ? ' (--quick)' : ''}: node ${process.version}, ${cores} cores, ${os.cpus()[0]?.model ?? 'cpu'}; load average ${loadAverage()}`);
   const started = performance.now();
   try {
     // 1. One shard, as an array task runs it.
@@ -70,6 +65,8 @@ export async function run(options = {}) {
     const merges = [];
     for (const samples of cfg.mergeSamples) {
       const shardsDir = path.join(dir, `shards-${samples}`);
+      // The CLI creates missing folders only inside the working directory.
+      mkdirSync(shardsDir);
       for (let i = 1; i <= 8; i++) {
         pipeline(['simulate', ...FAST, '--samples', String(samples), '--shard', `${i}/8`, '--no-progress', '--out', path.join(shardsDir, `shard-${i}-of-8.arrow`)]);
       }
@@ -84,15 +81,14 @@ export async function run(options = {}) {
     log(`\n2. \`pipeline merge <shards folder> --out merged.arrow\` of 8 shards of an amplifier sweep (\`${FAST.join(' ')}\`), wall time of the whole command:`);
     log(table(['rows', 'merged MB', 'wall s', 'rows/s', 'MB/s written', 'maxRSS MB'],
       merges.map((m) => [m.samples, (m.bytes / 1e6).toFixed(1), m.seconds.toFixed(1), m.rowsPerSecond.toFixed(0), m.mbPerSecond.toFixed(1), m.maxRssMb.toFixed(0)])));
-    const [small, large] = merges;
+    const [small, large] = /** @type {[typeof merges[number], typeof merges[number]]} */ (merges);
     log(`Merge peak memory, ${large.samples} vs ${small.samples} rows: ${(large.maxRssMb / small.maxRssMb).toFixed(2)}x for ${(large.bytes / small.bytes).toFixed(1)}x the data [target: flat].`);
     const seconds = (performance.now() - started) / 1000;
-    log(`\nTotal bench time ${seconds.toFixed(0)} s; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    log(`\nTotal bench time ${seconds.toFixed(0)} s; load average now ${loadAverage()}`);
     return { bench: 'scale-out', quick, node: process.version, cores, shard: shardRuns, merge: merges, seconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const isMain = process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (isMain) console.log(JSON.stringify(await run({ quick: process.argv.includes('--quick') })));
+if (isMain(import.meta.url)) console.log(JSON.stringify(await run({ quick: process.argv.includes('--quick') })));

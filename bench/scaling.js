@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Scaling benchmark: what `pipeline validate` and `pipeline simulate --t-end 100` cost on PEN
  * chains s0 -> s1 -> ... -> s(N-1) (makeChainNetwork: N strands, templates at 10 nM, 6N - 5
@@ -23,20 +24,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as simulator from '@penvae/simulator';
-import { columnRanges, fmtMs, maxErrorOverRange, summary, table } from './common.js';
+import { argument, columnRanges, cpuDescription, fmtMs, lastJsonLine, loadAverage, maxErrorOverRange, PIPELINE_BIN as CLI, summary, table } from './common.js';
 
 const { builtinNetworkUrl, compileNetwork, createSparseLowRankSolverFactory, LARGE_NETWORK_MIN_STATES, makeChainNetwork, parseNetwork, simulate } = simulator;
 const HERE = fileURLToPath(import.meta.url);
 const T_END = 100;
 
+/** @typedef {'dense' | 'sparse-low-rank'} JacobianStorage */
+
 // ---------------------------------------------------------------------------------------------
 // Processes: the CLI as users run it, and the default before, each with its peak memory
 
-const CLI = fileURLToPath(new URL('../packages/pipeline/bin/pipeline.js', import.meta.url));
 /** Preloaded into every measured process: its peak resident set size, on stderr at exit. */
 const REPORT_RSS = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nSCALING-RSS "+process.resourceUsage().maxRSS+"\\n"))';
 
-/** Runs node with `args` (after the preload); wall time measured here, Node start-up included. */
+/**
+ * Runs node with `args` (after the preload); wall time measured here, Node start-up included.
+ * @param {string[]} args
+ */
 function measureProcess(args) {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--import', REPORT_RSS, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -47,17 +52,24 @@ function measureProcess(args) {
 }
 
 /** `pipeline ...args` through the committed bin shim, exactly as `npx pipeline` runs it. */
-const runCli = (args) => measureProcess([CLI, ...args]);
+const runCli = (/** @type {string[]} */ args) => measureProcess([CLI, ...args]);
 
 /**
  * compileNetwork + simulate in a process of its own (this script in `--library` mode), with
  * the Jacobian storage given: `dense` is the default before large networks were compiled for
  * size (row-major Jacobian, generated code, its sparse LU); `auto` is the default now.
+ * @param {'dense' | 'auto'} storage
+ * @param {string} file
  */
 const runLibrary = (storage, file) => measureProcess([HERE, '--library', storage, file]);
 
+/**
+ * The `--library` mode: compile and simulate `file`.
+ * @param {string} storage `auto` or a {@link JacobianStorage}
+ * @param {string} file
+ */
 function simulateFile(storage, file) {
-  const options = storage === 'auto' ? {} : { jacobianStorage: storage };
+  const options = storage === 'auto' ? {} : { jacobianStorage: /** @type {JacobianStorage} */ (storage) };
   const model = compileNetwork(parseNetwork(readFileSync(file, 'utf8'), file), options);
   const result = simulate(model, { tEnd: T_END });
   if (result.outcome !== 'converged') throw new Error(`${file}: ${result.outcome}: ${result.message}`);
@@ -66,29 +78,34 @@ function simulateFile(storage, file) {
 // ---------------------------------------------------------------------------------------------
 // Structure: what the Jacobian holds, row-major and as sparse + low rank
 
-/** Non-zeros of the row-major Jacobian, counted row by row without an n x n array. */
+/**
+ * Non-zeros of the row-major Jacobian, counted row by row without an n x n array.
+ * @param {simulator.CompiledNetwork} model
+ */
 function rowMajorNonZeros(model) {
   const { layout } = model.sparseLowRankJacobian;
   const n = model.size;
   const index = new Map(model.stateNames.map((name, i) => [name, i]));
   const pools = Object.entries(model.reactions.pools ?? {}).map(([name, members]) => ({
     name,
-    members: Object.keys(members).map((s) => index.get(s)),
+    members: Object.keys(members).map((s) => index.get(s) ?? -1),
+    /** @type {Set<number>} */
     rows: new Set(),
   }));
   for (const r of model.reactions.reactions) {
     const pool = pools.find((p) => p.name === r.pool);
     if (!pool) continue;
+    /** @type {Map<string, number>} */
     const change = new Map();
     for (const s of r.reactants) change.set(s, (change.get(s) ?? 0) - 1);
     for (const s of r.products) change.set(s, (change.get(s) ?? 0) + 1);
-    for (const [s, c] of change) if (c !== 0) pool.rows.add(index.get(s));
+    for (const [s, c] of change) if (c !== 0) pool.rows.add(index.get(s) ?? -1);
   }
   const mark = new Int32Array(n).fill(-1);
   let count = 0;
   for (let i = 0; i < n; i++) {
-    for (let e = layout.rowStart[i]; e < layout.rowStart[i + 1]; e++) {
-      mark[layout.col[e]] = i;
+    for (let e = /** @type {number} */ (layout.rowStart[i]); e < /** @type {number} */ (layout.rowStart[i + 1]); e++) {
+      mark[/** @type {number} */ (layout.col[e])] = i;
       count++;
     }
     for (const pool of pools) {
@@ -103,6 +120,10 @@ function rowMajorNonZeros(model) {
   return count;
 }
 
+/**
+ * What the Jacobian of a chain of `strands` holds.
+ * @param {number} strands
+ */
 function structureOf(strands) {
   const model = compileNetwork(makeChainNetwork({ strands }));
   const { layout } = model.sparseLowRankJacobian;
@@ -122,11 +143,18 @@ function structureOf(strands) {
 // ---------------------------------------------------------------------------------------------
 // Where generated code stops paying: the same chains compiled both ways, in this process
 
+/**
+ * Chains of each size compiled both ways: one-off (compile + simulate) and reused, ms.
+ * @param {number[]} sizes
+ * @param {number} repeats
+ */
 function measureCrossover(sizes, repeats) {
   return sizes.map((strands) => {
     const net = makeChainNetwork({ strands, time: { end: 1000, step: 1 } });
-    const row = { strands, states: 0 };
-    for (const storage of ['dense', 'sparse-low-rank']) {
+    /** @typedef {{ firstMs: number, freshMs: number, reusedMs: number }} Timing */
+    /** @type {{ strands: number, states: number } & Record<JacobianStorage, Timing>} */
+    const row = { strands, states: 0, dense: { firstMs: NaN, freshMs: NaN, reusedMs: NaN }, 'sparse-low-rank': { firstMs: NaN, freshMs: NaN, reusedMs: NaN } };
+    for (const storage of /** @type {JacobianStorage[]} */ (['dense', 'sparse-low-rank'])) {
       // One-off: compile and simulate, as `pipeline simulate` does once per process (the first
       // round also pays V8's compilation of the generated code).
       const fresh = [];
@@ -145,7 +173,7 @@ function measureCrossover(sizes, repeats) {
         simulate(model);
         reused.push(performance.now() - t0);
       }
-      row[storage] = { firstMs: fresh[0], freshMs: summary(fresh.slice(1)).min, reusedMs: summary(reused).min };
+      row[storage] = { firstMs: fresh[0] ?? NaN, freshMs: summary(fresh.slice(1)).min, reusedMs: summary(reused).min };
     }
     return row;
   });
@@ -158,8 +186,10 @@ function measureCrossover(sizes, repeats) {
 /**
  * The variants measured on each small network: this build's default and the same network
  * compiled for size, plus the default of `baseline` (another build's simulator module).
+ * @param {typeof simulator | undefined} baseline
  */
 function smallVariants(baseline) {
+  /** @type {Record<string, SmallVariant>} */
   const variants = {
     default: { label: 'default', sim: simulator, options: { sparseCodegenAfter: 0 } },
     size: { label: 'compiled for size', sim: simulator, options: { jacobianStorage: 'sparse-low-rank' } },
@@ -168,6 +198,8 @@ function smallVariants(baseline) {
   return variants;
 }
 
+/** @typedef {{ label: string, sim: typeof simulator, options: Parameters<typeof simulator.compileNetwork>[1] }} SmallVariant */
+
 const SMALL_NETWORKS = ['oscillator', 'switch', 'oscillator-montagne2011'];
 
 /**
@@ -175,14 +207,24 @@ const SMALL_NETWORKS = ['oscillator', 'switch', 'oscillator-montagne2011'];
  * integrator that has also run other kinds of models (the chains above, or the other Jacobian
  * storage) has polymorphic call sites and runs slower, which would not be the variants' own
  * cost. The default and the baseline share a process; compiled for size gets its own.
+ * @param {string[]} group keys of {@link smallVariants}
+ * @param {number} repeats
+ * @param {string | undefined} baselineDir
+ * @returns {ReturnType<typeof measureSmall>[]}
  */
 function measureSmallInChild(group, repeats, baselineDir) {
   const args = [HERE, '--small', group.join(','), '--repeats', String(repeats), ...(baselineDir ? ['--baseline', baselineDir] : [])];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`small networks (${group.join(', ')}) failed: ${r.stderr.slice(-2000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
+  return lastJsonLine(r.stdout);
 }
 
+/**
+ * The variants on one built-in network, in turns, with their error against a tight reference.
+ * @param {string} name
+ * @param {number} repeats
+ * @param {SmallVariant[]} variants
+ */
 function measureSmall(name, repeats, variants) {
   const text = readFileSync(new URL(builtinNetworkUrl(name)), 'utf8');
   const reference = simulate(compileNetwork(parseNetwork(text, name)), { rtol: 1e-12, atol: 1e-16 });
@@ -196,7 +238,7 @@ function measureSmall(name, repeats, variants) {
     const model = v.sim.compileNetwork(v.sim.parseNetwork(text, name), v.options);
     const warm = v.sim.simulate(model);
     for (let r = 0; r < 4; r++) v.sim.simulate(model);
-    return { v, model, warm, times: [] };
+    return { v, model, warm, times: /** @type {number[]} */ ([]) };
   });
   for (let r = 0; r < repeats; r++) {
     for (const run of runs) {
@@ -214,6 +256,11 @@ function measureSmall(name, repeats, variants) {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Runs the whole scaling benchmark; logs, last, the JSON it returns.
+ * @param {{ quick?: boolean, log?: (line: string) => void, baselineDir?: string | undefined }} [options]
+ * @public (the bench's entry for scripts; `node bench/run.js` runs the file)
+ */
 export async function run(options = {}) {
   const quick = options.quick ?? false;
   const log = options.log ?? ((line) => console.log(line));
@@ -222,10 +269,12 @@ export async function run(options = {}) {
   const denseSizes = quick ? [10, 20] : [10, 20, 50, 100];
   const repeats = quick ? 3 : 5;
   log(`Scaling bench: PEN chains of N strands, simulate --t-end ${T_END}; node ${process.version}, ` +
-    `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    `${cpuDescription()}, load average ${loadAverage()}`);
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'penvae-scaling-'));
+  /** @type {Map<number, string>} */
   const files = new Map();
+  const fileOf = (/** @type {number} */ n) => /** @type {string} */ (files.get(n));
   try {
     for (const n of new Set([...sizes, ...denseSizes])) {
       const file = path.join(dir, `chain-${n}.json`);
@@ -239,9 +288,9 @@ export async function run(options = {}) {
     const curve = sizes.map((n) => {
       const structure = structureOf(n);
       // Best of 3 (validate) and of 2 (simulate, up to 500 strands): other jobs share the machine.
-      const best = (runs) => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
-      const validate = best([0, 1, 2].map(() => runCli(['validate', files.get(n)])));
-      const sim = best(Array.from({ length: n <= 500 ? 2 : 1 }, () => runCli(['simulate', '--network', files.get(n), '--t-end', String(T_END)])));
+      const best = (/** @type {ReturnType<typeof runCli>[]} */ runs) => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+      const validate = best([0, 1, 2].map(() => runCli(['validate', fileOf(n)])));
+      const sim = best(Array.from({ length: n <= 500 ? 2 : 1 }, () => runCli(['simulate', '--network', fileOf(n), '--t-end', String(T_END)])));
       const steps = Number(/: (\d+) steps/.exec(sim.stdout)?.[1]);
       const row = { ...structure, validate: { wallMs: validate.wallMs, maxRssMb: validate.maxRssMb }, simulate: { wallMs: sim.wallMs, maxRssMb: sim.maxRssMb, steps } };
       log(`N = ${n}: ${row.states} states, validate ${fmtMs(validate.wallMs)} ${validate.maxRssMb.toFixed(0)} MB, simulate ${fmtMs(sim.wallMs)} ${sim.maxRssMb.toFixed(0)} MB`);
@@ -257,8 +306,8 @@ export async function run(options = {}) {
     log('(us per step and state: simulate time less the start-up, per integration step and state variable)');
 
     const dense = denseSizes.map((n) => {
-      const before = runLibrary('dense', files.get(n));
-      const now = runLibrary('auto', files.get(n));
+      const before = runLibrary('dense', fileOf(n));
+      const now = runLibrary('auto', fileOf(n));
       return { strands: n, states: 6 * n - 5, before: { wallMs: before.wallMs, maxRssMb: before.maxRssMb }, now: { wallMs: now.wallMs, maxRssMb: now.maxRssMb } };
     });
     log('\nThe default before (row-major Jacobian, generated code) against now: compileNetwork + simulate, one process each, same run:');
@@ -277,8 +326,8 @@ export async function run(options = {}) {
 
     const groups = [['default', ...(options.baselineDir ? ['baseline'] : [])], ['size']];
     const measured = groups.map((group) => measureSmallInChild(group, repeats, options.baselineDir));
-    const small = SMALL_NETWORKS.map((name, i) => ({ network: name, states: measured[0][i].states, variants: measured.flatMap((m) => m[i].variants) }));
-    const labels = small[0].variants.map((v) => v.label);
+    const small = SMALL_NETWORKS.map((name, i) => ({ network: name, states: measured[0]?.[i]?.states ?? NaN, variants: measured.flatMap((m) => m[i]?.variants ?? []) }));
+    const labels = (small[0]?.variants ?? []).map((v) => v.label);
     log(`\nSmall networks: ms per simulation (model reused, best and median of ${repeats}, variants of a process in turns); error: max |y - y_ref| / range, y_ref at rtol 1e-12:`);
     log(table(
       ['network', 'states', ...labels.flatMap((label) => [`${label} min`, 'median', 'error'])],
@@ -293,13 +342,19 @@ export async function run(options = {}) {
   }
 }
 
-const argument = (flag) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
-const baselineDir = argument('--baseline') && path.resolve(argument('--baseline'));
-if (argument('--library')) simulateFile(argument('--library'), process.argv[process.argv.indexOf('--library') + 2]);
-else if (argument('--small')) {
+const baselineArg = argument('--baseline');
+const baselineDir = baselineArg ? path.resolve(baselineArg) : undefined;
+const libraryArg = argument('--library');
+const smallArg = argument('--small');
+if (libraryArg) simulateFile(libraryArg, process.argv[process.argv.indexOf('--library') + 2] ?? '');
+else if (smallArg) {
   const baseline = baselineDir ? await import(pathToFileURL(path.join(baselineDir, 'packages/simulator/dist/index.js')).href) : undefined;
   const all = smallVariants(baseline);
-  const variants = argument('--small').split(',').map((key) => all[key]);
+  const variants = smallArg.split(',').map((key) => {
+    const variant = all[key];
+    if (!variant) throw new Error(`--small: unknown variant "${key}"`);
+    return variant;
+  });
   const repeats = Number(argument('--repeats') ?? 5);
   console.log(JSON.stringify(SMALL_NETWORKS.map((name) => measureSmall(name, repeats, variants))));
 } else if (process.argv[1] === HERE) await run({ quick: process.argv.includes('--quick'), baselineDir });

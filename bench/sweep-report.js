@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Preload for bench/sweep.js: runs the real CLI unchanged and reports, at exit, what the
  * process used. Loaded with `node --import ./bench/sweep-report.js packages/pipeline/bin/pipeline.js ...`.
@@ -28,9 +29,10 @@ if (process.env.PENVAE_BENCH_DISK_MBPS) {
   const bytesPerMs = (Number(process.env.PENVAE_BENCH_DISK_MBPS) * 1e6) / 1000;
   const write = fs.write;
   let busyUntil = 0;
-  fs.write = (fd, buffer, ...rest) => {
+  // fs.write has many overloads; the wrapper passes every argument through untouched.
+  /** @type {any} */ (fs).write = (/** @type {number} */ fd, /** @type {NodeJS.ArrayBufferView} */ buffer, /** @type {any[]} */ ...rest) => {
     const callback = rest.pop();
-    write(fd, buffer, ...rest, (error, written, ...more) => {
+    /** @type {any} */ (write)(fd, buffer, ...rest, (/** @type {Error | null} */ error, /** @type {number} */ written, /** @type {unknown[]} */ ...more) => {
       const now = performance.now();
       busyUntil = Math.max(now, busyUntil) + (written ?? 0) / bytesPerMs;
       setTimeout(() => callback(error, written, ...more), busyUntil - now);
@@ -41,11 +43,14 @@ if (process.env.PENVAE_BENCH_DISK_MBPS) {
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 const hasProc = existsSync('/proc/self/task');
-const threads = new Map(); // tid -> { cpuMs, firstMs, lastMs }
+/** @type {Map<string, { cpuMs: number, firstMs: number, lastMs: number }>} */
+const threads = new Map();
 let peakRssSampled = 0;
 const peakMain = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 }; // the main isolate's
-const rssTimeline = []; // [ms, rss bytes, main heapTotal, main external], every 100 ms
+/** @type {[number, number, number, number][]} [ms, rss bytes, main heapTotal, main external], every 100 ms */
+const rssTimeline = [];
 
+/** @param {string} tid */
 function threadCpu(tid) {
   try {
     const s = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
@@ -60,7 +65,7 @@ function sample() {
   const now = performance.now();
   const m = process.memoryUsage();
   if (m.rss > peakRssSampled) peakRssSampled = m.rss;
-  for (const key of Object.keys(peakMain)) if (m[key] > peakMain[key]) peakMain[key] = m[key];
+  for (const key of /** @type {(keyof typeof peakMain)[]} */ (Object.keys(peakMain))) if (m[key] > peakMain[key]) peakMain[key] = m[key];
   rssTimeline.push([Math.round(now), m.rss, m.heapTotal, m.external]);
   if (!hasProc) return;
   for (const tid of readdirSync('/proc/self/task')) {
@@ -91,12 +96,14 @@ function bytesOnDisk() {
   }
 }
 
-const timeline = []; // [ms, rows delivered, bytes of the dataset on disk]
+/** @type {[number, number, number | null][]} [ms, rows delivered, bytes of the dataset on disk] */
+const timeline = [];
+/** @type {number | null} */
 let mainCpuAtFirstRow = null;
 if (process.env.PENVAE_SWEEP_TIMELINE === '1') {
   process.stderr.isTTY = true;
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (chunk, ...rest) => {
+  /** @type {any} */ (process.stderr).write = (/** @type {unknown} */ chunk, /** @type {any[]} */ ...rest) => {
     const text = String(chunk);
     if (text.startsWith('\r\x1b[2K')) {
       const m = / (\d+)\/(\d+) \(/.exec(text);
@@ -106,7 +113,7 @@ if (process.env.PENVAE_SWEEP_TIMELINE === '1') {
       }
       return true;
     }
-    return write(chunk, ...rest);
+    return /** @type {any} */ (write)(chunk, ...rest);
   };
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Convolutional VAE on the wasm backend: the GEMM convolution gradients of wasm-kernels.ts
 // against what stock tfjs-backend-wasm 4.22 offers (no Conv2DBackpropFilter at all; the wasm
 // Conv3DBackpropFilterV2 kernel is the nearest stand-in; its own Conv2DBackpropInput is a plain
@@ -7,17 +8,22 @@
 //
 //   node bench/vae-conv.js [--seconds 3] [--quick]
 import * as tf from '@tensorflow/tfjs';
+import { argument } from './common.js';
 import { Adam, createVae, disposeVae, initBackend, resolveVaeConfig, trainStep, trainableVariables } from '@penvae/vae';
 
 const quick = process.argv.includes('--quick');
-const i = process.argv.indexOf('--seconds');
-const SECONDS = i > 0 ? Number(process.argv[i + 1]) : quick ? 1 : 3;
+const secondsArg = argument('--seconds');
+const SECONDS = secondsArg !== undefined ? Number(secondsArg) : quick ? 1 : 3;
 const BATCH = 64;
 const L = 128;
 
-/** Mean milliseconds of `fn` (result read back and disposed) over `seconds`, after one warm-up call. */
+/**
+ * Mean milliseconds of `fn` (result read back and disposed) over `seconds`, after one warm-up call.
+ * @param {() => tf.Tensor | tf.Tensor[]} fn
+ * @param {number} [seconds]
+ */
 function time(fn, seconds = SECONDS / 3) {
-  const once = () => { const r = fn(); r.dataSync(); r.dispose(); };
+  const once = () => { const r = /** @type {tf.Tensor} */ (fn()); r.dataSync(); r.dispose(); };
   once();
   let reps = 0;
   const t0 = performance.now();
@@ -26,14 +32,22 @@ function time(fn, seconds = SECONDS / 3) {
 }
 
 // The largest layer of the default conv decoder: batch 64, length 128, 32 -> 16 channels, kernel 5.
+/** @type {{ x: [number, number, number, number], f: [number, number, number, number], strides: [number, number] }} */
 const SHAPE = { x: [BATCH, L, 1, 32], f: [5, 1, 32, 16], strides: [1, 1] };
+
+/**
+ * Forward, filter-gradient and input-gradient times of the backend now in use.
+ * @param {string} label
+ */
 function kernelTimes(label) {
   const x = tf.randomNormal(SHAPE.x, 0, 1, 'float32', 1);
   const f = tf.randomNormal(SHAPE.f, 0, 1, 'float32', 2);
   const dy = tf.randomNormal([...SHAPE.x.slice(0, 3), SHAPE.f[3]], 0, 1, 'float32', 3);
-  const attrs = { strides: SHAPE.strides, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined };
-  const row = { kernels: label };
-  row.forwardMs = time(() => tf.conv2d(x, f, SHAPE.strides, 'same'));
+  // dimRoundingMode: undefined, as tf.conv2d's own gradient passes it.
+  const attrs = /** @type {import('@tensorflow/tfjs').NamedAttrMap} */ (/** @type {unknown} */ ({ strides: SHAPE.strides, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined }));
+  /** @type {{ kernels: string, forwardMs: number, filterGradMs: number | null, inputGradMs: number }} */
+  const row = { kernels: label, forwardMs: 0, filterGradMs: null, inputGradMs: 0 };
+  row.forwardMs = time(() => tf.conv2d(/** @type {tf.Tensor4D} */ (x), /** @type {tf.Tensor4D} */ (f), SHAPE.strides, 'same'));
   row.filterGradMs = tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) ? time(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: SHAPE.f }), label === 'cpu' ? 1 : undefined) : null;
   row.inputGradMs = time(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { ...attrs, inputShape: SHAPE.x }));
   tf.dispose([x, f, dy]);
@@ -51,6 +65,10 @@ function conv3dStandIn() {
   return ms;
 }
 
+/**
+ * Training samples per second of a VAE of `config` on the backend now in use.
+ * @param {Partial<import('@penvae/vae').VaeConfig>} config
+ */
 function throughput(config) {
   const model = createVae(resolveVaeConfig({ seriesLength: L, latentDim: 10, ...config }));
   const vars = trainableVariables(model);
@@ -76,6 +94,7 @@ await initBackend('wasm');
 const gemmRow = kernelTimes('wasm + penvae GEMM gradients');
 const rows = [cpuRow, stockRow, gemmRow];
 
+/** @type {{ name: string, config: Partial<import('@penvae/vae').VaeConfig> }[]} */
 const ARCHS = [
   { name: 'dense [256,128] (baseline)', config: { encoder: 'dense', decoder: 'dense' } },
   { name: 'dense + PCA path', config: { encoder: 'dense', decoder: 'dense', linearPath: 'pca' } },
@@ -84,13 +103,13 @@ const ARCHS = [
   { name: 'dense encoder, conv [8,16] decoder', config: { encoder: 'dense', decoder: 'conv', linearPath: 'pca', conv: { filters: [8, 16] } } },
 ];
 const archRows = ARCHS.map((a) => ({ name: a.name, samplesPerSecond: throughput(a.config) }));
-const base = archRows[0].samplesPerSecond;
+const base = archRows[0]?.samplesPerSecond ?? NaN;
 
-const f = (x, d = 2) => (x == null ? 'missing' : x.toFixed(d));
+const f = (/** @type {number | null | undefined} */ x, d = 2) => (x == null ? 'missing' : x.toFixed(d));
 console.log(`Conv2D gradients, batch ${BATCH}, length ${L}, 32 -> 16 channels, kernel 5 (ms per call):`);
 console.log('kernels                          forward  filter gradient  input gradient');
 for (const r of rows) console.log(`${r.kernels.padEnd(32)} ${f(r.forwardMs).padStart(7)}  ${f(r.filterGradMs).padStart(15)}  ${f(r.inputGradMs).padStart(14)}`);
-console.log(`stock wasm has no Conv2DBackpropFilter; Conv3DBackpropFilterV2 as a stand-in: ${f(standIn)} ms (${f(standIn / gemmRow.filterGradMs, 1)}x the GEMM kernel); cpu: ${f(cpuRow.filterGradMs / gemmRow.filterGradMs, 0)}x; stock input gradient ${f(stockRow.inputGradMs / gemmRow.inputGradMs, 1)}x the GEMM one`);
+console.log(`stock wasm has no Conv2DBackpropFilter; Conv3DBackpropFilterV2 as a stand-in: ${f(standIn)} ms (${f(standIn / (gemmRow.filterGradMs ?? NaN), 1)}x the GEMM kernel); cpu: ${f((cpuRow.filterGradMs ?? NaN) / (gemmRow.filterGradMs ?? NaN), 0)}x; stock input gradient ${f(stockRow.inputGradMs / gemmRow.inputGradMs, 1)}x the GEMM one`);
 console.log(`\nTraining throughput on wasm, batch ${BATCH}, latent 10 (ratio: to the dense baseline in this run):`);
 for (const r of archRows) console.log(`${r.name.padEnd(36)} ${f(r.samplesPerSecond, 0).padStart(7)} samples/s  ${f(r.samplesPerSecond / base)}x`);
 console.log(JSON.stringify({ bench: 'vae-conv', tfjs: tf.version.tfjs, kernels: rows, conv3dStandInFilterGradMs: standIn, architectures: archRows }));

@@ -1,3 +1,4 @@
+// @ts-check
 // Training throughput of the @penvae/vae dense VAE on every available TensorFlow.js backend,
 // with the arithmetic rate it achieves against a measured matmul peak and the CPU's theoretical
 // peak. Run `npx tsc -b` first (imports @penvae/vae from dist). Plain Node ESM; a few minutes at most.
@@ -15,11 +16,13 @@
 //   Defaults L=128, [256,128], D=10: sum a*b = 134,912, F = 809,472 FLOPs per sample.
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { argument } from './common.js';
 import { Adam, BackendError, createVae, disposeVae, initBackend, resolveVaeConfig, trainStep, useExplicitTransposeMatMul, vaeVariables } from '@penvae/vae';
 
+/** @param {string} name @param {number} dflt */
 const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  const value = argument(`--${name}`);
+  return value !== undefined ? Number(value) : dflt;
 };
 const SECONDS = arg('seconds', 4);
 const BATCH = arg('batch', 64);
@@ -27,11 +30,13 @@ const L = 128;
 const config = resolveVaeConfig({ seriesLength: L, latentDim: 10 });
 const h = config.hiddenUnits;
 const D = config.latentDim;
-const dims = [[L, h[0]], [h[0], h[1]], [h[1], D], [h[1], D], [D, h[1]], [h[1], h[0]], [h[0], L]];
+/** @type {[number, number][]} */
+const dims = /** @type {[number, number][]} */ ([[L, h[0]], [h[0], h[1]], [h[1], D], [h[1], D], [D, h[1]], [h[1], h[0]], [h[0], L]]);
 const sumAB = dims.reduce((s, [a, b]) => s + a * b, 0);
 const FLOPS_PER_SAMPLE = 6 * sumAB;
 
 // Seeded smooth series (sin + sigmoid, min-max normalised), the shape of the real data.
+/** @param {number} n */
 function makeData(n) {
   let s = 12345;
   const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
@@ -42,10 +47,11 @@ function makeData(n) {
     const row = x.subarray(i * L, (i + 1) * L);
     for (let t = 0; t < L; t++) {
       const u = t / (L - 1);
-      row[t] = w * Math.sin(6.283 * c * u + ph) + (1 - w) / (1 + Math.exp(-k * (u - t0)));
-      lo = Math.min(lo, row[t]); hi = Math.max(hi, row[t]);
+      const v = w * Math.sin(6.283 * c * u + ph) + (1 - w) / (1 + Math.exp(-k * (u - t0)));
+      row[t] = v;
+      lo = Math.min(lo, v); hi = Math.max(hi, v);
     }
-    for (let t = 0; t < L; t++) row[t] = (row[t] - lo) / (hi - lo || 1);
+    for (let t = 0; t < L; t++) row[t] = (/** @type {number} */ (row[t]) - lo) / (hi - lo || 1);
   }
   return x;
 }
@@ -55,7 +61,7 @@ const data = makeData(N);
 function cpuInfo() {
   let text = '';
   try { text = readFileSync('/proc/cpuinfo', 'utf8'); } catch { return null; }
-  const field = (k) => (text.match(new RegExp(`^${k}\\s*:\\s*(.*)$`, 'm')) || [])[1];
+  const field = (/** @type {string} */ k) => (text.match(new RegExp(`^${k}\\s*:\\s*(.*)$`, 'm')) || [])[1];
   const flags = new Set((field('flags') || '').split(/\s+/));
   const mhz = Number(field('cpu MHz'));
   const lanes = flags.has('avx512f') ? 16 : flags.has('avx2') || flags.has('avx') ? 8 : 4;
@@ -71,6 +77,7 @@ function cpuInfo() {
   };
 }
 
+/** @param {number} size @param {number} seconds */
 function matmulGflops(size, seconds) {
   const a = tf.randomNormal([size, size], 0, 1, 'float32', 1);
   const b = tf.randomNormal([size, size], 0, 1, 'float32', 2);
@@ -92,11 +99,12 @@ function matmulGflops(size, seconds) {
   return (reps * 2 * size ** 3) / s / 1e9;
 }
 
+/** @param {number} seconds */
 function trainThroughput(seconds) {
   const model = createVae(config);
   const vars = vaeVariables(model);
   const adam = new Adam(vars, { learningRate: 1e-3 });
-  const rows = (i) => {
+  const rows = (/** @type {number} */ i) => {
     const from = (i * BATCH) % (N - BATCH);
     return data.subarray(from * L, (from + BATCH) * L);
   };
@@ -114,6 +122,7 @@ function trainThroughput(seconds) {
 }
 
 const cpu = cpuInfo();
+/** @type {({ backend: string, available: false, reason: string } | { backend: string, available: true, wasmSimd: boolean | undefined, samplesPerSecond: number, steps: number, achievedGflops: number, matmulSize: number, matmulPeakGflops: number, fractionOfMatmulPeak: number, fractionOfCpuPeak: number | null })[]} */
 const results = [];
 // 'wasm (stock)' runs tfjs-backend-wasm's own BatchMatMul; then 'wasm' swaps in the
 // explicit-transpose kernel that initBackend installs by default (see wasm-kernels.ts).
@@ -122,7 +131,7 @@ for (const name of ['tensorflow', 'wasm (stock)', 'wasm', 'cpu']) {
   try {
     if (name === 'wasm (stock)') info = await initBackend('wasm', { explicitTransposeMatMul: false });
     else if (name === 'wasm') info = { ...(await initBackend('wasm')), patched: useExplicitTransposeMatMul('wasm') };
-    else info = await initBackend(name);
+    else info = await initBackend(/** @type {import('@penvae/vae').BackendChoice} */ (name));
   } catch (e) {
     if (e instanceof BackendError) { results.push({ backend: name, available: false, reason: e.message }); continue; }
     throw e;
@@ -139,12 +148,12 @@ for (const name of ['tensorflow', 'wasm (stock)', 'wasm', 'cpu']) {
   });
 }
 
-const f = (x, d = 1) => (x == null ? '-' : x.toFixed(d));
+const f = (/** @type {number | null | undefined} */ x, d = 1) => (x == null ? '-' : x.toFixed(d));
 console.log(`VAE training throughput: dense L=${L} [${h.join(', ')}] latent ${D}, batch ${BATCH}, ${FLOPS_PER_SAMPLE.toLocaleString('en')} FLOPs/sample (6 * sum a*b = 6 * ${sumAB})`);
 if (cpu) console.log(`CPU: ${cpu.model} @ ${cpu.mhz} MHz, ${cpu.simdLanesF32} f32 lanes${cpu.fma ? ' + FMA' : ''}: theoretical ${f(cpu.peakGflopsPerCore)} GFLOP/s per core (128-bit wasm SIMD ceiling ${f(cpu.wasmSimdPeakGflopsPerCore)})`);
 console.log('backend       samples/s  GFLOP/s  matmul peak GFLOP/s (size)  % of matmul peak  % of CPU peak');
 for (const r of results) {
   if (!r.available) { console.log(`${r.backend.padEnd(12)}  unavailable: ${r.reason}`); continue; }
-  console.log(`${r.backend.padEnd(12)}  ${f(r.samplesPerSecond, 0).padStart(9)}  ${f(r.achievedGflops, 2).padStart(7)}  ${f(r.matmulPeakGflops, 2).padStart(19)} (${r.matmulSize})  ${f(100 * r.fractionOfMatmulPeak).padStart(16)}  ${f(100 * r.fractionOfCpuPeak).padStart(13)}`);
+  console.log(`${r.backend.padEnd(12)}  ${f(r.samplesPerSecond, 0).padStart(9)}  ${f(r.achievedGflops, 2).padStart(7)}  ${f(r.matmulPeakGflops, 2).padStart(19)} (${r.matmulSize})  ${f(100 * r.fractionOfMatmulPeak).padStart(16)}  ${f(r.fractionOfCpuPeak === null ? null : 100 * r.fractionOfCpuPeak).padStart(13)}`);
 }
 console.log(JSON.stringify({ bench: 'vae-train', tfjs: tf.version.tfjs, batch: BATCH, flopsPerSample: FLOPS_PER_SAMPLE, cpu, results }));

@@ -30,7 +30,7 @@ vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
   const wrapped = {
     ...real,
-    openSync: (path: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
+    openSync: (path: fs.PathLike, flags: fs.OpenMode = 'r', mode?: fs.Mode) => {
       const fd = real.openSync(path, flags, mode);
       fdPaths.set(fd, String(path));
       return fd;

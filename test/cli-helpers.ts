@@ -7,8 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The committed bin shim, run exactly as `npx pipeline` runs it (needs dist/: the global setup builds it, test/build.ts). */
-export const PIPELINE_BIN = fileURLToPath(new URL('../packages/pipeline/bin/pipeline.js', import.meta.url));
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PIPELINE_BIN = fileURLToPath(new URL('../packages/pipeline/bin/pipeline.js', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Result of one CLI run. */
 export interface CliRun {

@@ -30,7 +30,7 @@ function findProgram(name: string): string | undefined {
 const PROGRAMS = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'sinfo', 'scancel'] as const;
 
 /** Why a local cluster cannot be started here (missing programs, not root), or undefined. */
-export function slurmUnavailable(): string | undefined {
+function slurmUnavailable(): string | undefined {
   const missing = PROGRAMS.filter((p) => !findProgram(p));
   if (missing.length) return `${missing.join(', ')} not installed (.ci/run installs slurm-wlm and munge with apt; here: apt-get install -y slurm-wlm munge)`;
   if (process.getuid?.() !== 0) return 'the test cluster runs its daemons as root, and this is not root';

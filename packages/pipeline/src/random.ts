@@ -5,15 +5,18 @@
  */
 
 /** 32-bit mixing function (the finaliser of MurmurHash3 / splitmix32): avalanche on every bit. */
-export function mix32(x: number): number {
+function mix32(x: number): number {
   let h = x >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** A 32-bit seed derived from a seed and a list of integers (e.g. sample index, dimension). */
-export function deriveSeed(seed: number, ...keys: number[]): number {
+/**
+ * A 32-bit seed derived from a seed and a position, a list of integers (sample index,
+ * dimension). (The vae package's `deriveSeed` derives one from a seed and a label.)
+ */
+export function deriveIndexedSeed(seed: number, ...keys: number[]): number {
   let h = mix32((seed >>> 0) ^ 0x9e3779b9);
   for (const k of keys) h = mix32(h ^ mix32((k >>> 0) + 0x7f4a7c15));
   return h;

@@ -14,18 +14,6 @@ export type Behaviour =
   | 'flat' // no meaningful variation at all
   | 'transient'; // none of the above (e.g. a pulse that has not settled)
 
-/** Every behaviour label, in a stable order (for categorical columns and legends). */
-export const BEHAVIOURS: readonly Behaviour[] = [
-  'oscillating',
-  'damped-oscillation',
-  'settles-high',
-  'settles-low',
-  'monotone-growth',
-  'monotone-decay',
-  'flat',
-  'transient',
-];
-
 /** Result of {@link analyzeSeries}. */
 export interface SeriesAnalysis {
   min: number;

@@ -33,7 +33,7 @@ export class NetworkValidationError extends SimulatorError {
 }
 
 /** Formats issues as `source: path: message` lines (the path is omitted for the root). */
-export function formatIssues(source: string, issues: readonly NetworkIssue[]): string {
+function formatIssues(source: string, issues: readonly NetworkIssue[]): string {
   return issues.map((i) => (i.path ? `${source}: ${i.path}: ${i.message}` : `${source}: ${i.message}`)).join('\n');
 }
 

@@ -160,16 +160,16 @@ export function latentStatistics(model: VaeModel, set: SeriesSet, threshold = 0.
     for (let d = 0; d < D; d++) {
       const m = mu[i * D + d]!;
       const lv = logVar[i * D + d]!;
-      mean[d] += m;
-      klSum[d] += 0.5 * (m * m + Math.exp(lv) - 1 - lv);
+      mean[d]! += m;
+      klSum[d]! += 0.5 * (m * m + Math.exp(lv) - 1 - lv);
     }
   }
   const variance = new Float64Array(D);
-  for (let d = 0; d < D; d++) mean[d] /= Math.max(1, n);
+  for (let d = 0; d < D; d++) mean[d]! /= Math.max(1, n);
   for (let i = 0; i < n; i++) {
     for (let d = 0; d < D; d++) {
       const dev = mu[i * D + d]! - mean[d]!;
-      variance[d] += dev * dev;
+      variance[d]! += dev * dev;
     }
   }
   const meanVariance = Array.from(variance, (v) => v / Math.max(1, n));

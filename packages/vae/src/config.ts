@@ -18,7 +18,7 @@ export type DecoderKind = 'dense' | 'conv';
 export type LinearPath = 'pca' | 'none';
 
 /** Settings of the Conv1D stack of a `conv` encoder and its mirror in a `conv` decoder. */
-export interface ConvConfig {
+interface ConvConfig {
   /** Filters of each Conv1D layer, first to last. @default [16, 32] */
   filters?: readonly number[];
   /** Kernel width in time steps. @default 5 */

@@ -76,7 +76,7 @@ export function gaussianNll(x: tf.Tensor2D, xHat: tf.Tensor2D, logSigma: SigmaSp
 }
 
 /** Batch-averaged KL(q(z|x) || N(0, I)) of each latent dimension, shape [latent]. Caller owns it. */
-export function klPerDimTensor(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
+function klPerDimTensor(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => {
     const perEntry = tf.mul(0.5, tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(1, logVar)));
     return tf.mean(perEntry, 0) as tf.Tensor1D;

@@ -28,7 +28,7 @@ export const ENCODER_OUTPUT_NAMES = ['z_mean', 'z_log_var'] as const;
 /** Name of the decoder's output layer. */
 export const DECODER_OUTPUT_NAME = 'x_mean';
 /** Names of the linear-path layers (`linearPath: 'pca'`). */
-export const LINEAR_LAYERS = { encoder: 'z_mean_linear', decoder: 'x_linear' } as const;
+const LINEAR_LAYERS = { encoder: 'z_mean_linear', decoder: 'x_linear' } as const;
 
 /** What {@link initialiseLinearPath} needs of a PCA fit (see `fitPca`). */
 export interface PcaBasis {
@@ -98,7 +98,7 @@ export function convOutputLength(config: ResolvedVaeConfig): number {
  * [L, 1], Conv1D layers ('same' padding), flatten, then the same dense layers.
  * Weights are drawn from seeds derived from `config.seed`, so two calls give equal weights.
  */
-export function buildEncoder(config: ResolvedVaeConfig): tf.LayersModel {
+function buildEncoder(config: ResolvedVaeConfig): tf.LayersModel {
   const rng = new Prng(deriveSeed(config.seed, 'encoder-init'));
   const input = tf.input({ shape: [config.seriesLength], name: 'series' });
   let h: tf.SymbolicTensor = input;
@@ -157,7 +157,7 @@ export function buildEncoder(config: ResolvedVaeConfig): tf.LayersModel {
  * only built-in layers are used (tf.layers has no UpSampling1D) and the saved model loads with a
  * plain `tf.loadLayersModel`.
  */
-export function buildDecoder(config: ResolvedVaeConfig): tf.LayersModel {
+function buildDecoder(config: ResolvedVaeConfig): tf.LayersModel {
   const rng = new Prng(deriveSeed(config.seed, 'decoder-init'));
   const input = tf.input({ shape: [config.latentDim], name: 'z' });
   let h: tf.SymbolicTensor = input;

@@ -131,8 +131,8 @@ export function fitPca(x: ArrayLike<number>, n: number, L: number, k: number): P
   checkData(x, n, L, 'x');
   if (!Number.isInteger(k) || k < 0 || k > L) throw new VaeDataError('k', `expected an integer in [0, ${L}]; got ${String(k)}`);
   const mean = new Float64Array(L);
-  for (let i = 0; i < n; i++) for (let t = 0; t < L; t++) mean[t] += x[i * L + t]!;
-  for (let t = 0; t < L; t++) mean[t] /= n;
+  for (let i = 0; i < n; i++) for (let t = 0; t < L; t++) mean[t]! += x[i * L + t]!;
+  for (let t = 0; t < L; t++) mean[t]! /= n;
   const cov = new Float64Array(L * L);
   const row = new Float64Array(L);
   for (let i = 0; i < n; i++) {
@@ -140,7 +140,7 @@ export function fitPca(x: ArrayLike<number>, n: number, L: number, k: number): P
     for (let s = 0; s < L; s++) {
       const rs = row[s]!;
       if (rs === 0) continue;
-      for (let t = s; t < L; t++) cov[s * L + t] += rs * row[t]!;
+      for (let t = s; t < L; t++) cov[s * L + t]! += rs * row[t]!;
     }
   }
   for (let s = 0; s < L; s++) {
@@ -189,7 +189,7 @@ export function pcaInverseTransform(pca: PcaModel, scores: ArrayLike<number>, n:
     out.set(pca.mean, i * L);
     for (let c = 0; c < pca.k; c++) {
       const s = scores[i * pca.k + c]!;
-      for (let t = 0; t < L; t++) out[i * L + t] += s * pca.components[c * L + t]!;
+      for (let t = 0; t < L; t++) out[i * L + t]! += s * pca.components[c * L + t]!;
     }
   }
   return out;
@@ -219,8 +219,8 @@ export function relativeMse(x: ArrayLike<number>, xhat: ArrayLike<number>, lengt
   }
   const n = x.length / length;
   const mean = new Float64Array(length);
-  for (let i = 0; i < n; i++) for (let t = 0; t < length; t++) mean[t] += x[i * length + t]!;
-  for (let t = 0; t < length; t++) mean[t] /= n;
+  for (let i = 0; i < n; i++) for (let t = 0; t < length; t++) mean[t]! += x[i * length + t]!;
+  for (let t = 0; t < length; t++) mean[t]! /= n;
   let sse = 0;
   let sst = 0;
   for (let i = 0; i < x.length; i++) {

@@ -99,8 +99,8 @@ export class Prng {
   shuffle<T extends Int32Array | number[]>(items: T): T {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.nextInt(i + 1);
-      const tmp = items[i];
-      items[i] = items[j];
+      const tmp = items[i]!;
+      items[i] = items[j]!;
       items[j] = tmp;
     }
     return items;

@@ -39,7 +39,7 @@ describe('a learned sigma per group', () => {
     const x = train.x.slice();
     let seed = 7;
     const noise = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.6;
-    for (let i = 0; i < train.n; i++) if (group[i] === 1) for (let t = 0; t < L; t++) x[i * L + t] += noise();
+    for (let i = 0; i < train.n; i++) if (group[i] === 1) for (let t = 0; t < L; t++) x[i * L + t]! += noise();
     const config: VaeConfig = { seriesLength: L, latentDim: 3, hiddenUnits: [32], sigmaGroups: ['clean', 'noisy'], klWarmupEpochs: 0, seed: 2 };
     const r = await trainVae({ train: { ...train, x, group } }, { config, epochs: 60, batchSize: 32 });
     try {

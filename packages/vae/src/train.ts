@@ -211,7 +211,7 @@ export interface TrainVaeResult {
 }
 
 /** Defaults of the training options (see each option's `@default`). */
-export const TRAIN_DEFAULTS = Object.freeze({
+const TRAIN_DEFAULTS = Object.freeze({
   epochs: 200,
   batchSize: 64,
   learningRate: 2e-3,
@@ -239,7 +239,7 @@ function checkBoolean(field: string, v: unknown): boolean {
  * Check the training options and fill in defaults.
  * @throws {VaeConfigError} naming the invalid option.
  */
-export function resolveTrainSettings(options: TrainVaeOptions): ResolvedTrainSettings {
+function resolveTrainSettings(options: TrainVaeOptions): ResolvedTrainSettings {
   for (const k of Object.keys(options)) {
     if (!OPTION_KEYS.has(k)) throw new VaeConfigError(`options.${k}`, `unknown option; expected one of ${[...OPTION_KEYS].join(', ')}`);
   }
@@ -430,8 +430,8 @@ export function evaluateSet(model: VaeModel, set: SeriesSet, beta: number, seed:
     kl += v[1]! * (to - from);
     for (let i = from; i < to; i++) {
       const g = groups ? set.group![i]! : 0;
-      sqSum[g] += v[2 + i - from]!;
-      rows[g] += 1;
+      sqSum[g]! += v[2 + i - from]!;
+      rows[g]! += 1;
     }
   }
   recon /= set.n;
@@ -580,7 +580,7 @@ export async function trainVae(data: TrainVaeData, options: TrainVaeOptions): Pr
         sumLoss += s.loss * w;
         sumRecon += s.recon * w;
         sumKl += s.kl * w;
-        for (let d = 0; d < D; d++) sumKlPerDim[d] += s.klPerDim[d]! * w;
+        for (let d = 0; d < D; d++) sumKlPerDim[d]! += s.klPerDim[d]! * w;
         options.onBatchEnd?.({ epoch: e + 1, batch: b + 1, batches, loss: s.loss });
         // Yield to the event loop so that an abort signal (e.g. from SIGINT) and progress output get through.
         await tf.nextFrame();

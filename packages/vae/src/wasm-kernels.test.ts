@@ -50,7 +50,7 @@ describe('useExplicitTransposeMatMul', () => {
     const base = w.dataSync().slice();
     const h = 1e-2;
     for (let i = 0; i < base.length; i++) {
-      const probe = (d: number): number => { const v = base.slice(); v[i] += d; w.assign(tf.tensor2d(v, [3, 2])); return tf.tidy(() => f().dataSync()[0]!); };
+      const probe = (d: number): number => { const v = base.slice(); v[i]! += d; w.assign(tf.tensor2d(v, [3, 2])); return tf.tidy(() => f().dataSync()[0]!); };
       expect(g[i]).toBeCloseTo((probe(h) - probe(-h)) / (2 * h), 3);
     }
     tf.dispose([x, w, grads[w.name]!]);
@@ -82,7 +82,7 @@ function convReference(xShape: number[], fShape: number[], strides: [number, num
     filterGrad(x: Float32Array, dy: Float32Array): Float64Array {
       const dw = new Float64Array(FH * FW * C * O);
       each((b, oh, ow, kh, kw, ih, iw) => {
-        for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) dw[fi(kh, kw, c, o)] += x[xi(b, ih, iw, c)]! * dy[yi(b, oh, ow, o)]!;
+        for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) dw[fi(kh, kw, c, o)]! += x[xi(b, ih, iw, c)]! * dy[yi(b, oh, ow, o)]!;
       });
       return dw;
     },
@@ -90,7 +90,7 @@ function convReference(xShape: number[], fShape: number[], strides: [number, num
     inputGrad(w: Float32Array, dy: Float32Array): Float64Array {
       const dx = new Float64Array(B * H * W * C);
       each((b, oh, ow, kh, kw, ih, iw) => {
-        for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) dx[xi(b, ih, iw, c)] += w[fi(kh, kw, c, o)]! * dy[yi(b, oh, ow, o)]!;
+        for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) dx[xi(b, ih, iw, c)]! += w[fi(kh, kw, c, o)]! * dy[yi(b, oh, ow, o)]!;
       });
       return dx;
     },
@@ -122,7 +122,8 @@ describe('useGemmConvGradients', () => {
       const w = tf.tensor4d(wv, fs as [number, number, number, number]);
       const dy = tf.tensor4d(dyv, ref.yShape as [number, number, number, number]);
       // The gradients of sum(conv(x, w) * dy) w.r.t. w and x are exactly the two backprop kernels.
-      const g = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, s, pad), dy)));
+      // tf.grads types its function's arguments as plain Tensors; x and w above are rank 4.
+      const g = tf.grads((a, b) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad), dy)));
       const [gx, gw] = g([x, w]);
       return [gw!, gx!];
     });

@@ -224,7 +224,7 @@ export function useGemmConvGradients(backendName = 'wasm'): boolean {
       for (let t = 0; t < taps.length; t += 3) {
         const src = taps[t]! * K + taps[t + 2]!;
         const dst = taps[t + 1]!;
-        for (let c = 0; c < C; c++) out[dst + c] += cv[src + c]!;
+        for (let c = 0; c < C; c++) out[dst + c]! += cv[src + c]!;
       }
       return dx;
     } finally {

@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import { quietOutput, type Output } from '../io/output.js';
 
 /** What a command's `run` gets besides its arguments. */
-export interface CommandContext {
+interface CommandContext {
   /** Where to print (already quiet when `--quiet` was given). */
   output: Output;
   /** Aborted on Ctrl-C / SIGTERM: tasks stop, remove partial outputs and throw InterruptedError. */
@@ -19,7 +19,7 @@ type OptionTable = Record<string, Options>;
 type PositionalTable = Record<string, PositionalOptions>;
 
 /** The parsed arguments of a command: option names as typed (kebab) and in camelCase, with their types inferred from the table. */
-export type CommandArgs<O extends OptionTable, P extends PositionalTable> = ArgumentsCamelCase<
+type CommandArgs<O extends OptionTable, P extends PositionalTable> = ArgumentsCamelCase<
   { [K in keyof O]: InferredOptionType<O[K]> } & { [K in keyof P]: InferredOptionType<P[K]> } & { [K in keyof typeof COMMON_OPTIONS]: InferredOptionType<(typeof COMMON_OPTIONS)[K]> }
 >;
 
@@ -48,7 +48,7 @@ export type Command = (context: CommandContext) => CommandModule;
  * types are inferred from the same table that builds the parser: no casts, one place per flag.
  * Options that take a value require one (`--out` alone is an error, not an empty string).
  */
-export function defineCommand<const O extends OptionTable = {}, const P extends PositionalTable = {}>(definition: CommandDefinition<O, P>): Command {
+export function defineCommand<const O extends OptionTable = Record<never, never>, const P extends PositionalTable = Record<never, never>>(definition: CommandDefinition<O, P>): Command {
   return (context) => ({
     command: definition.command,
     describe: definition.describe,

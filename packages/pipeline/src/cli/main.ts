@@ -13,8 +13,6 @@ import { slurmCommand, slurmResubmitCommand, slurmStatusCommand } from './comman
 import { trainCommand } from './commands/train.js';
 import { reportError } from './report-error.js';
 
-export { exitCodeFor } from './report-error.js';
-
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: readonly Command[] = [
   simulateCommand, networksCommand, validateCommand, sweepPathsCommand, baselineCommand, normalizeCommand, inspectCommand,

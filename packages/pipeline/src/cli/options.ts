@@ -46,7 +46,7 @@ export const NORMALIZATION_OPTIONS = {
 } as const satisfies Record<string, Options>;
 
 /** Parses `--window start:end` (or `auto`: a sweep chooses it from its first samples). */
-export function parseWindow(text: string): [number, number] | 'auto' {
+function parseWindow(text: string): [number, number] | 'auto' {
   if (String(text).trim() === 'auto') return 'auto';
   const m = /^\s*([-+\d.eE]+)\s*:\s*([-+\d.eE]+)\s*$/.exec(String(text));
   const a = m ? Number(m[1]) : Number.NaN;

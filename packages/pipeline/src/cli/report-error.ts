@@ -17,8 +17,9 @@ function isInterruption(error: unknown): boolean {
  * package loads TensorFlow.js (half a second per command). Its errors can only come from a
  * command that loaded it, so for them the import is already done.
  */
-async function vaeErrors(): Promise<typeof import('@penvae/vae')> {
-  return import('@penvae/vae');
+async function vaeErrors() {
+  const { BackendError, VaeConfigError, VaeError } = await import('@penvae/vae');
+  return { BackendError, VaeConfigError, VaeError };
 }
 
 /**

@@ -211,7 +211,7 @@ function cellReader(type: ColumnType, data: Data): (i: number) => CellValue[Colu
  * The rows of one record batch, read through the column table. Columns the file lacks stay
  * empty (null) in the rows.
  */
-export function batchRows(batch: RecordBatch, layout: DatasetLayout): DatasetRow[] {
+function batchRows(batch: RecordBatch, layout: DatasetLayout): DatasetRow[] {
   const readers: ((row: DatasetRow, i: number) => void)[] = [];
   for (const column of datasetColumns(layout)) {
     const index = batch.schema.fields.findIndex((f) => f.name === column.name);
@@ -288,7 +288,7 @@ export interface DatasetMetadata {
 }
 
 /** The Arrow schema of a dataset with this layout and provenance. */
-export function datasetSchema(layout: DatasetLayout, meta: DatasetMetadata): Schema {
+function datasetSchema(layout: DatasetLayout, meta: DatasetMetadata): Schema {
   const fields = datasetColumns(layout).map((c) => new Field(c.name, arrowType(c), c.nullable));
   const metadata = new Map<string, string>([
     [METADATA_KEYS.formatVersion, DATASET_FORMAT_VERSION],

@@ -1,6 +1,6 @@
 import { checkInteger, checkSeed } from '../check-options.js';
 import { InputError } from '../errors.js';
-import { createRandom, deriveSeed } from '../random.js';
+import { createRandom, deriveIndexedSeed } from '../random.js';
 import { DEFAULT_SERIES_LENGTH } from './normalize.js';
 import { newRow, type DatasetRow } from './schema.js';
 
@@ -21,17 +21,17 @@ import { newRow, type DatasetRow } from './schema.js';
 export const BASELINE_FAMILIES = ['sin', 'sigmoid', 'sin+sigmoid'] as const;
 
 /** A baseline family. */
-export type BaselineFamily = (typeof BASELINE_FAMILIES)[number];
+type BaselineFamily = (typeof BASELINE_FAMILIES)[number];
 
 /** A range of one baseline quantity. */
-export interface BaselineRange {
+interface BaselineRange {
   min: number;
   max: number;
   log?: boolean;
 }
 
 /** The ranges of every baseline quantity (see {@link DEFAULT_BASELINE_RANGES}). */
-export interface BaselineRanges {
+interface BaselineRanges {
   frequency: BaselineRange;
   phase: BaselineRange;
   sinAmplitude: BaselineRange;
@@ -43,7 +43,7 @@ export interface BaselineRanges {
 }
 
 /** Default baseline ranges (documented above and in datasets/README.md). */
-export const DEFAULT_BASELINE_RANGES: Readonly<BaselineRanges> = Object.freeze({
+const DEFAULT_BASELINE_RANGES: Readonly<BaselineRanges> = Object.freeze({
   frequency: { min: 0.5, max: 4, log: true },
   phase: { min: 0, max: 2 * Math.PI },
   sinAmplitude: { min: 0.2, max: 1, log: true },
@@ -96,7 +96,7 @@ export function resolveBaselineSpec(options: { samples: number; length?: number;
  * parameters and curve, from a seed derived from (spec.seed, index) only.
  */
 export function generateBaselineRow(spec: BaselineSpec, index: number): DatasetRow {
-  const seed = deriveSeed(spec.seed, index);
+  const seed = deriveIndexedSeed(spec.seed, index);
   const random = createRandom(seed);
   const family = spec.families[Math.floor(random() * spec.families.length)]!;
   const R = spec.ranges;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { permutation, deriveSeed } from '../random.js';
+import { permutation, deriveIndexedSeed } from '../random.js';
 import { readDataset, type Dataset } from './arrow.js';
 import { expandDatasetPaths, orderShardSets } from './shards.js';
 
@@ -25,7 +25,7 @@ export interface DatasetRecord {
 }
 
 /** Normalised series (n x L, row-major) with the labels of each row. */
-export interface SeriesWithLabels {
+interface SeriesWithLabels {
   x: Float32Array;
   n: number;
   length: number;
@@ -131,7 +131,7 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
 }
 
 /** The rows of a labelled set picked by index. */
-export function subset(data: LabelledSeries, idx: ArrayLike<number>): SeriesWithLabels & { refs: [number, number][] } {
+function subset(data: LabelledSeries, idx: ArrayLike<number>): SeriesWithLabels & { refs: [number, number][] } {
   const pick = <T>(a: T[]) => Array.from(idx, (i) => a[i]!);
   return {
     x: takeRows(data.x, data.length, idx), n: idx.length, length: data.length,
@@ -151,7 +151,7 @@ export interface EvalSet extends SeriesWithLabels {
 }
 
 /** Time points of a dataset's normalised series: its window, resampled to L points. */
-export function seriesTimes(data: LabelledSeries, datasetIndex: number): number[] {
+function seriesTimes(data: LabelledSeries, datasetIndex: number): number[] {
   const [t0, t1] = data.tables[datasetIndex]!.meta.normalization.window;
   const L = data.length;
   return Array.from({ length: L }, (_, j) => t0 + ((t1 - t0) * j) / (L - 1));
@@ -183,7 +183,7 @@ export function splitRows(n: number, fractions: [number, number, number], seed: 
   if (fractions.some((f) => !(f >= 0 && f <= 1)) || Math.abs(ft + fv + fs - 1) > 1e-9) {
     throw new InputError(`--split ${fractions.join(',')}: expected three fractions train,validation,test that sum to 1, e.g. 0.8,0.1,0.1`);
   }
-  const order = permutation(n, deriveSeed(seed, 0x53504c54));
+  const order = permutation(n, deriveIndexedSeed(seed, 0x53504c54));
   const nTrain = Math.round(ft * n);
   const nVal = Math.round(fv * n);
   const train = order.slice(0, nTrain).sort();

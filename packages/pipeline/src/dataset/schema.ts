@@ -131,7 +131,7 @@ export interface CellValue {
 }
 
 /** One column of a dataset, with how a row's value goes into it and comes back. */
-export interface ColumnOfType<T extends ColumnType> {
+interface ColumnOfType<T extends ColumnType> {
   name: string;
   type: T;
   /** Length of each list (`float32-list`); 0 for scalars. */

@@ -35,7 +35,7 @@ export function expandDatasetPaths(paths: readonly string[]): string[] {
 }
 
 /** Which shards of an n-shard sweep a file holds (1-based; several after a partial merge). */
-export interface ShardMarker {
+interface ShardMarker {
   indices: number[];
   count: number;
 }
@@ -44,7 +44,7 @@ export interface ShardMarker {
  * Parses the `penvae.shard` metadata value: `i/n`, or `i,j,.../n` for a partial merge.
  * @returns undefined when the text is not a shard marker
  */
-export function parseShardMarker(text: string | undefined): ShardMarker | undefined {
+function parseShardMarker(text: string | undefined): ShardMarker | undefined {
   const m = text === undefined ? null : /^(\d+(?:,\d+)*)\/(\d+)$/.exec(text);
   if (!m) return undefined;
   const count = Number(m[2]);

@@ -4,14 +4,14 @@ import { InputError } from '../errors.js';
 import { BATCH_ROWS } from './schema.js';
 
 /** Most rows of a dataset: `sample_id` is an int32 column. */
-export const MAX_DATASET_ROWS = 2 ** 31 - 1;
+const MAX_DATASET_ROWS = 2 ** 31 - 1;
 
 /**
  * Most bytes of one row's series. A writer holds a record batch ({@link BATCH_ROWS} rows) and
  * a sweep's reorder window (at least as many again) in memory, so rows past this size would
  * take gigabytes before the first byte reaches the disk.
  */
-export const MAX_ROW_BYTES = 2 ** 21;
+const MAX_ROW_BYTES = 2 ** 21;
 
 /** Bytes of one row: its float32 series and the fixed columns (about 100 bytes of ids, labels and statistics). */
 export function estimateRowBytes(layout: { rawLength: number; observables: readonly unknown[]; seriesLength: number; parameters: readonly unknown[] }): number {

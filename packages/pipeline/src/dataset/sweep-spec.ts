@@ -9,10 +9,10 @@ import {
 } from '@penvae/simulator';
 import { checkSeed, MAX_SEED } from '../check-options.js';
 import { InputError } from '../errors.js';
-import { createRandom, deriveSeed, permutation } from '../random.js';
+import { createRandom, deriveIndexedSeed, permutation } from '../random.js';
 
 /** How a varied quantity is drawn between min and max. */
-export type Distribution = 'uniform' | 'log';
+type Distribution = 'uniform' | 'log';
 
 /** How the samples of a sweep are placed. */
 export type Design = 'random' | 'grid' | 'lhs';
@@ -114,6 +114,7 @@ interface Target {
   aliases: string[];
   /** Its value in the network (defaults resolved, e.g. a template's stack from parameters.stack). */
   value: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each setter writes one field of the kind of network it was made for, into a copy that is validated again
   set: (net: any, value: number) => void;
 }
 
@@ -224,7 +225,7 @@ export function prepareSweep(network: Network, spec: SweepSpec, label = '--vary'
     const distribution = v.distribution ?? 'uniform';
     if (distribution === 'log' && !(v.min > 0)) throw new InputError(`${text}:log: a log-uniform range needs min > 0`);
     for (const end of [v.min, v.max]) {
-      const copy = structuredClone(network) as any;
+      const copy = structuredClone(network);
       target.set(copy, end);
       try {
         validateNetwork(copy, network.name);
@@ -254,7 +255,7 @@ export function prepareSweep(network: Network, spec: SweepSpec, label = '--vary'
   return {
     spec: resolved,
     apply(values: Float64Array): Network {
-      const copy = structuredClone(network) as any;
+      const copy = structuredClone(network);
       targets.forEach((t, d) => t.target.set(copy, values[d]!));
       return validateNetwork(copy, network.name);
     },
@@ -275,7 +276,7 @@ function fromUnit(u: number, min: number, max: number, distribution: Distributio
 export function sampleValues(spec: PreparedSweep['spec'], index: number): { values: Float64Array; seed: number } {
   const d = spec.vary.length;
   const values = new Float64Array(d);
-  const seed = deriveSeed(spec.seed, index);
+  const seed = deriveIndexedSeed(spec.seed, index);
   if (spec.design === 'grid') {
     // Row-major over the levels: the last quantity varies fastest.
     let rest = index;
@@ -306,7 +307,7 @@ const lhsCache = new WeakMap<object, Int32Array[]>();
 function lhsPermutation(spec: PreparedSweep['spec'], k: number): Int32Array {
   let perms = lhsCache.get(spec);
   if (!perms) lhsCache.set(spec, (perms = []));
-  return (perms[k] ??= permutation(spec.samples, deriveSeed(spec.seed, 0x4c4853, k)));
+  return (perms[k] ??= permutation(spec.samples, deriveIndexedSeed(spec.seed, 0x4c4853, k)));
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gridTimes, resolveGridSpec, windowTimes } from './time-grid.js';
 
 describe('the raw time grid of simulations and sweeps', () => {
-  it.each([
+  it.each<[{ tEnd?: number; step?: number }, { end: number; step: number } | undefined, number]>([
     [{ tEnd: 100, step: 0.3 }, undefined, 334],
     [{ tEnd: 6000 }, { end: 3000, step: 10 }, 601],
     [{}, { end: 3000, step: 10 }, 301],

@@ -116,7 +116,7 @@ export function errnoCode(error: unknown): string | undefined {
  * temporary): `cannot write runs/x.arrow: no space left on the device (ENOSPC)`. Errors that
  * carry no errno code (and ours) are returned unchanged.
  */
-export function fileSystemError(path: string, error: unknown, verb = 'cannot write'): unknown {
+function fileSystemError(path: string, error: unknown, verb = 'cannot write'): unknown {
   const code = errnoCode(error);
   if (code === undefined || error instanceof InputError || error instanceof InterruptedError) return error;
   const reason = FS_REASONS[code] ?? hideTemporaryPaths(error instanceof Error ? error.message : String(error)).replace(/^E[A-Z]+: /, '');

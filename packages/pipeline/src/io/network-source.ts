@@ -3,7 +3,6 @@ import {
   BUILTIN_NETWORKS,
   builtinNetworkUrl,
   isBuiltinNetwork,
-  NetworkValidationError,
   parseNetwork,
   type Network,
 } from '@penvae/simulator';
@@ -41,6 +40,3 @@ export function loadNetwork(spec: string, label = '--network'): LoadedNetwork {
   }
   return { network: parseNetwork(text, spec), text, source: spec };
 }
-
-/** Re-exported for the CLI's error mapping. */
-export { NetworkValidationError };

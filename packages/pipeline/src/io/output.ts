@@ -48,11 +48,15 @@ export function formatTable(rows: string[][]): string[] {
   );
 }
 
-/** A number for people: 4 significant digits, no exponent for ordinary magnitudes. */
-export function formatNumber(v: number | undefined): string {
-  if (v === undefined || Number.isNaN(v)) return '-';
+/**
+ * A number for people, in the terminal and in reports: `digits` significant digits, no
+ * exponent for ordinary magnitudes (1e-3 to 1e6), `-` when missing.
+ * @example formatNumber(0.012345) // '0.01235'; formatNumber(2.5e-7, 3) // '2.50e-7'
+ */
+export function formatNumber(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '-';
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e6) return Number(v.toPrecision(4)).toString();
-  return v.toExponential(3);
+  if (a >= 1e-3 && a < 1e6) return Number(v.toPrecision(digits)).toString();
+  return v.toExponential(digits - 1);
 }

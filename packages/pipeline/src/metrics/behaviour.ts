@@ -29,7 +29,7 @@ export interface BehaviourTolerances {
 }
 
 /** The project's targets (issue "The VAE must learn real PEN behaviour"). */
-export const BEHAVIOUR_TOLERANCES: Readonly<BehaviourTolerances> = Object.freeze({ period: 0.05, amplitude: 0.1, finalLevel: 0.05, halfRise: 0.05 });
+const BEHAVIOUR_TOLERANCES: Readonly<BehaviourTolerances> = Object.freeze({ period: 0.05, amplitude: 0.1, finalLevel: 0.05, halfRise: 0.05 });
 
 /** The verdict on one input and its reconstruction. */
 export interface BehaviourCheck {
@@ -53,7 +53,7 @@ export interface BehaviourCheck {
 const OSCILLATING = new Set<Behaviour>(['oscillating', 'damped-oscillation']);
 
 /** True for the labels whose checks are about oscillation. */
-export function isOscillation(b: Behaviour | string): boolean {
+function isOscillation(b: Behaviour | string): boolean {
   return OSCILLATING.has(b as Behaviour);
 }
 
@@ -123,7 +123,7 @@ export function checkBehaviour(
 }
 
 /** Fractions of inputs whose behaviour a model kept, for one group of inputs. */
-export interface PreservationSummary {
+interface PreservationSummary {
   rows: number;
   /** Fraction of all rows with every check of their kind passed. */
   preserved: number;
@@ -136,7 +136,7 @@ export interface PreservationSummary {
 }
 
 /** Summarises checks (one group). */
-export function summarizeChecks(checks: readonly BehaviourCheck[]): PreservationSummary {
+function summarizeChecks(checks: readonly BehaviourCheck[]): PreservationSummary {
   const frac = (xs: readonly BehaviourCheck[], f: (c: BehaviourCheck) => boolean | undefined): number | null =>
     xs.length ? xs.filter((c) => f(c) === true).length / xs.length : null;
   const osc = checks.filter((c) => c.kind === 'oscillation');

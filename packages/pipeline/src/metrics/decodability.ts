@@ -31,8 +31,8 @@ function solve(a: Float64Array, b: Float64Array, m: number): Float64Array | null
     for (let r = col + 1; r < m; r++) {
       const f = a[r * m + col]! / a[col * m + col]!;
       if (f === 0) continue;
-      for (let c = col; c < m; c++) a[r * m + c] -= f * a[col * m + c]!;
-      b[r] -= f * b[col]!;
+      for (let c = col; c < m; c++) a[r * m + c]! -= f * a[col * m + c]!;
+      b[r]! -= f * b[col]!;
     }
   }
   const x = new Float64Array(m);
@@ -69,8 +69,8 @@ export function linearDecodability(
     const y = fit.y[i] as number;
     for (let p = 0; p < m; p++) {
       const fp = feature(fit.z, i, p);
-      aty[p] += fp * y;
-      for (let q = p; q < m; q++) ata[p * m + q] += fp * feature(fit.z, i, q);
+      aty[p]! += fp * y;
+      for (let q = p; q < m; q++) ata[p * m + q]! += fp * feature(fit.z, i, q);
     }
   }
   let trace = 0;
@@ -78,7 +78,7 @@ export function linearDecodability(
     for (let q = 0; q < p; q++) ata[p * m + q] = ata[q * m + p]!;
     trace += ata[p * m + p]!;
   }
-  for (let p = 0; p < d; p++) ata[p * m + p] += 1e-9 * (trace / m);
+  for (let p = 0; p < d; p++) ata[p * m + p]! += 1e-9 * (trace / m);
   const w = solve(ata, aty, m);
   if (w === null) return { fitRows: fitIdx.length, scoreRows: scoreIdx.length, r2: null };
   let mean = 0;

@@ -7,16 +7,9 @@
  * metric. Everything is deterministic: subsampling takes a seed. Reconstruction error and the
  * PCA baseline model itself live in `@penvae/vae`.
  */
-export { MetricInputError } from './errors.js';
-export type { Label, Matrix } from './matrix.js';
-export { computeMmd, type MmdEstimator, type MmdOptions, type MmdResult } from './mmd.js';
-export { computeSilhouette, type SilhouetteResult } from './silhouette.js';
-export { computeKnnAccuracy, type KnnAccuracyResult } from './knn.js';
-export {
-  computePrecisionRecall,
-  type PrecisionRecallOptions,
-  type PrecisionRecallResult,
-} from './precision-recall.js';
-export { computeInterpolationSmoothness, type InterpolationSmoothnessResult } from './interpolation.js';
-export { aggregateByLabel, type LabelGroup } from './group.js';
-export { projectPca2, type Pca2Projection } from './pca-projection.js';
+export { computeMmd } from './mmd.js';
+export { computeSilhouette } from './silhouette.js';
+export { computeKnnAccuracy } from './knn.js';
+export { computePrecisionRecall } from './precision-recall.js';
+export { computeInterpolationSmoothness } from './interpolation.js';
+export { projectPca2 } from './pca-projection.js';

@@ -2,7 +2,7 @@ import { MetricInputError } from './errors.js';
 import { checkMatrix, sampleRows, squaredDistance, takeRows, type Matrix } from './matrix.js';
 
 /** Which MMD^2 estimator {@link computeMmd} returns. */
-export type MmdEstimator = 'unbiased' | 'biased';
+type MmdEstimator = 'unbiased' | 'biased';
 
 /** Options of {@link computeMmd}. */
 export interface MmdOptions {

@@ -5,7 +5,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { PlotInputError } from './errors.js';
 
 /** The inner spec of a faceted chart, and one layer of it (vega-lite exports neither type). */
-export type PanelSpec = Extract<TopLevelSpec, { facet: unknown }>['spec'];
+type PanelSpec = Extract<TopLevelSpec, { facet: unknown }>['spec'];
 export type LayerItem = Extract<PanelSpec, { layer: unknown }>['layer'][number];
 
 /** A numeric series as plain or typed array. */

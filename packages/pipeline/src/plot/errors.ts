@@ -1,2 +1,2 @@
 /** Plotting errors live in the package's errors.ts; re-exported for the module's own imports. */
-export { PlotError, PlotInputError, PlotRenderError } from '../errors.js';
+export { PlotInputError, PlotRenderError } from '../errors.js';

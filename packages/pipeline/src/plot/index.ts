@@ -7,23 +7,10 @@
  * the same on every machine. Files are written atomically (temp file + rename). Builders take
  * typed arrays directly; a spec can be inspected, tweaked or saved as JSON before rendering.
  */
-export { PlotError, PlotInputError, PlotRenderError } from './errors.js';
-export { renderChart, type RenderChartOptions, type RenderChartResult } from './render.js';
-export { resolveFonts, FONT_FAMILY, type FontSelection } from './fonts.js';
-export { publicationTheme } from './theme.js';
-export type { Series } from './data.js';
-export { buildTraceGridSpec, type TraceGridOptions, type TraceRow } from './trace-grid.js';
-export { buildReconstructionSpec, type ReconstructionItem, type ReconstructionOptions } from './reconstruction.js';
-export {
-  buildLatentScatterSpec,
-  type LatentScatterOptions,
-  type ScatterPanel,
-  type ScatterPoint,
-} from './latent-scatter.js';
-export { buildInterpolationSpec, type InterpolationOptions, type InterpolationPath } from './interpolation.js';
-export {
-  buildTrainingCurvesSpec,
-  type TrainingCurvesOptions,
-  type TrainingHistoryRow,
-} from './training-curves.js';
-export { buildMetricBarsSpec, type MetricBarRow, type MetricBarsOptions } from './metric-bars.js';
+export { renderChart } from './render.js';
+export { buildTraceGridSpec, type TraceRow } from './trace-grid.js';
+export { buildReconstructionSpec, type ReconstructionItem } from './reconstruction.js';
+export { buildLatentScatterSpec } from './latent-scatter.js';
+export { buildInterpolationSpec, type InterpolationPath } from './interpolation.js';
+export { buildTrainingCurvesSpec, type TrainingHistoryRow } from './training-curves.js';
+export { buildMetricBarsSpec, type MetricBarRow } from './metric-bars.js';

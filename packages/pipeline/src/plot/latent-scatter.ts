@@ -13,7 +13,7 @@ export interface ScatterPoint {
 }
 
 /** One panel of the scatter: points and the titles of its axes. */
-export interface ScatterPanel {
+interface ScatterPanel {
   /** The points of this panel. */
   points: readonly ScatterPoint[];
   /** Axis titles, e.g. `{ x: 'PC1', y: 'PC2' }`. */

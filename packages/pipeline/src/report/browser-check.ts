@@ -15,6 +15,23 @@ export interface BrowserCheckResult {
   screenshot: string;
 }
 
+/**
+ * The part of playwright-core's API used here. playwright-core is a development dependency loaded
+ * by name at run time (the CLI runs without it), so its types are not imported.
+ */
+interface Browser {
+  newPage(options: { viewport: { width: number; height: number } }): Promise<Page>;
+  close(): Promise<void>;
+}
+interface Page {
+  on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
+  on(event: 'pageerror', listener: (error: Error) => void): void;
+  goto(url: string, options: { waitUntil: 'load' }): Promise<unknown>;
+  evaluate(script: string): Promise<unknown>;
+  title(): Promise<string>;
+  screenshot(options: { path: string; fullPage: boolean }): Promise<unknown>;
+}
+
 /** Where Debian (and most Linux distributions) install Chromium. */
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -36,7 +53,7 @@ export async function checkReportInBrowser(reportDir: string, screenshotName = '
   if (!existsSync(index)) throw new InputError(`${reportDir}: no index.html (make one with \`pipeline compare\`)`);
   const browser = findChromium();
   if (!browser) throw new InputError('no Chromium found (install Debian\'s `chromium` package, or set PENVAE_CHROMIUM to a Chromium/Chrome executable)');
-  let playwright: { chromium: { launch(options: object): Promise<any> } };
+  let playwright: { chromium: { launch(options: object): Promise<Browser> } };
   try {
     playwright = (await import('playwright-core' as string)) as typeof playwright;
   } catch {
@@ -51,10 +68,10 @@ export async function checkReportInBrowser(reportDir: string, screenshotName = '
   try {
     const page = await instance.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
-    page.on('console', (message: { type(): string; text(): string }) => {
+    page.on('console', (message) => {
       if (message.type() === 'error') errors.push(`console: ${message.text()}`);
     });
-    page.on('pageerror', (error: Error) => errors.push(`page: ${error.message}`));
+    page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
     await page.goto(pathToFileURL(index).href, { waitUntil: 'load' });
     // Evaluated in the page (a string: this package is compiled without DOM types).
     const images = (await page.evaluate(`(() => {
@@ -62,7 +79,7 @@ export async function checkReportInBrowser(reportDir: string, screenshotName = '
       const ok = (img) => img.complete && img.naturalWidth > 0;
       return { total: all.length, loaded: all.filter(ok).length, broken: all.filter((img) => !ok(img)).map((img) => img.alt || img.src.slice(0, 60)) };
     })()`)) as BrowserCheckResult['images'];
-    const title = (await page.title()) as string;
+    const title = await page.title();
     const screenshot = join(reportDir, screenshotName);
     await page.screenshot({ path: screenshot, fullPage: true });
     return { browser, title, images, errors, screenshot };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatNumber } from '../io/output.js';
 import type { Evaluation } from './evaluate.js';
 import type { Figure, InterpolationRecord } from './figures.js';
 
@@ -28,8 +29,8 @@ export interface ComparisonMetrics {
   warnings: string[];
 }
 
-const f = (v: number | null | undefined, digits = 3): string =>
-  v === null || v === undefined || Number.isNaN(v) ? '–' : v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? Number(v.toPrecision(digits)).toString() : v.toExponential(digits - 1);
+/** A number in the report: the CLI's formatter at 3 digits, with the report's dash when missing. */
+const f = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || Number.isNaN(v) ? '–' : formatNumber(v, digits));
 
 const ratio = (pca: number, vae: number): string => (vae > 0 && Number.isFinite(pca / vae) ? `${f(pca / vae, 3)}×` : '–');
 

@@ -130,7 +130,7 @@ export interface Evaluation {
 }
 
 /** Quality of generated series against real ones (series space). */
-export interface GenerationMetrics {
+interface GenerationMetrics {
   samples: number;
   mmd2: number;
   bandwidth: number;

@@ -21,7 +21,7 @@ import { behaviourMix, behaviourPreservation, mixDistance, type PreservationRepo
 import { linearDecodability, type DecodabilityResult } from '../metrics/decodability.js';
 
 /** Relative MSE of the VAE and of PCA at the same latent size, overall and per label. */
-export interface ReconstructionReport {
+interface ReconstructionReport {
   rows: number;
   vae: number;
   pca: number;
@@ -33,7 +33,7 @@ export interface ReconstructionReport {
  * Relative MSE (sum of squared errors over the set's variance about its per-time-step mean,
  * as `relativeMse` of @penvae/vae) of two reconstructions, overall and per label.
  */
-export function reconstructionReport(
+function reconstructionReport(
   data: Pick<EvalSet, 'x' | 'n' | 'length' | 'family' | 'behaviour'>,
   vaeX: Float32Array,
   pcaX: Float32Array,

@@ -108,7 +108,7 @@ function renderCommand(words: string[]): string {
 }
 
 /** The log file pattern of a job (`%A` array job, `%a` task, `%j` job id). */
-export function logPattern(job: SlurmJob, dir: string): string {
+function logPattern(job: SlurmJob, dir: string): string {
   return job.array ? `${dir}/logs/${job.name}-%a-%A.log` : `${dir}/logs/${job.name}-%j.log`;
 }
 

@@ -10,7 +10,7 @@ import { runSweep, type SweepCommandOptions } from './sweep.js';
 import { runTrain, type TrainCommandOptions } from './train.js';
 
 /** One sweep of a study: a built-in network, its sample count and what varies. */
-export interface StudySweep extends Omit<SweepCommandOptions, 'out' | 'workers' | 'progress'> {
+interface StudySweep extends Omit<SweepCommandOptions, 'out' | 'workers' | 'progress'> {
   /** Sample count before `scale`. */
   samples: number;
 }
@@ -19,7 +19,7 @@ export interface StudySweep extends Omit<SweepCommandOptions, 'out' | 'workers' 
  * A whole chain: sweeps of built-in networks, optionally the sin/sigmoid baseline, a VAE on
  * all the simulated traces (and one on the baseline), and their comparison report.
  */
-export interface StudyPlan {
+interface StudyPlan {
   /** What the study is, for the log. */
   title: string;
   sweeps: StudySweep[];
@@ -37,7 +37,7 @@ const AMPLIFIER_VARY = ['templates[a->a].concentration=10:80:log', 'strands[a].i
 const PREDATOR_PREY_VARY = ['reactions[prey-growth].k=0.8:1.4', 'reactions[predation].k=0.008:0.016:log', 'species[N].initial=1:30:log'];
 
 /** `npm start`: small sweeps of three networks and the baseline, two models, in a few minutes. */
-export const DEMO_PLAN: StudyPlan = {
+const DEMO_PLAN: StudyPlan = {
   title: 'demo',
   sweeps: [
     { network: 'oscillator', samples: 800, seed: 1, tEnd: 3000, step: 10, vary: OSCILLATOR_VARY },
@@ -57,7 +57,7 @@ export const DEMO_PLAN: StudyPlan = {
  * `pipeline experiment`: the full-size study of the issue "The VAE must learn real PEN
  * behaviour" - 5 200 simulated traces of four networks, one model with default options.
  */
-export const EXPERIMENT_PLAN: StudyPlan = {
+const EXPERIMENT_PLAN: StudyPlan = {
   title: 'full-size experiment',
   sweeps: [
     { network: 'oscillator', samples: 2000, seed: 1, tEnd: 3000, step: 10, vary: OSCILLATOR_VARY },
@@ -95,7 +95,7 @@ export interface StudyResult {
  * Runs a study plan end to end: sweeps into datasets/<name>/, models into runs/<name>/, the
  * comparison into reports/<name>/. Earlier outputs of the same name are replaced.
  */
-export async function runStudy(plan: StudyPlan, name: string, options: StudyOptions = {}, output: Output = processOutput): Promise<StudyResult> {
+async function runStudy(plan: StudyPlan, name: string, options: StudyOptions = {}, output: Output = processOutput): Promise<StudyResult> {
   // The name becomes a folder under datasets/, runs/ and reports/: never a path.
   checkPathSegment(name, '--name');
   const factor = checkNumber(options.sampleFactor ?? 1, '--sample-factor', 0, true, 100);

@@ -7,7 +7,7 @@ import { formatTable, processOutput, type Output } from '../io/output.js';
 import { listSweepQuantities } from '../dataset/sweep-spec.js';
 
 /** A built-in network's name, kind, size and description. */
-export interface NetworkListing {
+interface NetworkListing {
   name: string;
   kind: string;
   states: number;

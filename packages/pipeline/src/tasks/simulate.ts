@@ -132,7 +132,7 @@ async function plotTrajectory(result: SimulationResult, observables: readonly st
  * CSV with header `t,<names>` (`t (min)` when a column is itself named `t`: no strand or
  * species name has a space); numbers in shortest round-trip form.
  */
-export function trajectoryCsv(result: SimulationResult, columns: readonly string[]): string {
+function trajectoryCsv(result: SimulationResult, columns: readonly string[]): string {
   const n = result.names.length;
   const idx = columns.map((c) => result.names.indexOf(c));
   const lines = [[columns.includes('t') ? 't (min)' : 't', ...columns].join(',')];

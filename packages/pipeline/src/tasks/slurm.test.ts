@@ -58,11 +58,12 @@ describe('pipeline slurm: the scripts', () => {
   });
 
   it('runs a sweep without --shards as one job, its workers matching its CPUs', async () => {
-    const result = await runSlurm(options({ shards: undefined, cpusPerTask: 4 }), captureOutput());
+    const { shards: _shards, ...withoutShards } = options({ cpusPerTask: 4 });
+    const result = await runSlurm(withoutShards, captureOutput());
     expect(result.plan.jobs.map((j) => j.name)).toEqual(['simulate']);
     const script = readFileSync(join(result.dir, 'simulate.sbatch'), 'utf8');
     expect(script).toContain('#SBATCH --cpus-per-task=4');
-    expect(script).toMatch(/^  --workers 4$/m);
+    expect(script).toMatch(/^ {2}--workers 4$/m);
     expect(script).not.toContain('--array');
   });
 

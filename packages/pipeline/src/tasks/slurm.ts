@@ -292,7 +292,7 @@ function submitCommands(plan: SubmissionPlan, shown: string, toSubmit: readonly 
 }
 
 /** Where one shard stands. */
-export interface ShardStatus {
+interface ShardStatus {
   index: number;
   /** done: its file exists; running / pending: in the queue; failed: ran and left no file; not-run: neither. */
   state: 'done' | 'running' | 'pending' | 'failed' | 'not-run';

@@ -77,7 +77,7 @@ function buildSweepSpec(options: SweepCommandOptions): SweepSpec {
 }
 
 /** Samples simulated up front to choose the normalisation window (see `chooseWindow`). */
-export const PILOT_SAMPLES = 32;
+const PILOT_SAMPLES = 32;
 
 /** Raw series of `strand` of the converged samples among the sweep's first {@link PILOT_SAMPLES}. */
 function pilotSeries(job: SweepJob, strand: string): Float32Array[] {

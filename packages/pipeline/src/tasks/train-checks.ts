@@ -15,7 +15,7 @@ export type TrainInputOptions = Omit<TrainCommandOptions, 'resume' | 'verbose' |
  * Sizes of the split parts for `n` rows, by the same rounding as `splitRows`
  * (dataset/labelled-series.ts): train round(f_train n), validation round(f_val n), test the rest.
  */
-export function splitSizes(n: number, fractions: readonly [number, number, number]): [number, number, number] {
+function splitSizes(n: number, fractions: readonly [number, number, number]): [number, number, number] {
   const train = Math.round(fractions[0] * n);
   const validation = Math.round(fractions[1] * n);
   return [train, validation, n - train - validation];

@@ -3,7 +3,7 @@ import { formatNumber, type Output } from '../io/output.js';
 import { formatDuration } from '../dataset/progress.js';
 
 /** The full line of one epoch (what `--verbose` prints for every epoch). */
-export function formatEpochLine(log: EpochLog, epochs: number, latentDim: number): string {
+function formatEpochLine(log: EpochLog, epochs: number, latentDim: number): string {
   return (
     `epoch ${log.epoch}/${epochs}  loss ${formatNumber(log.loss)}  recon ${formatNumber(log.recon)}  kl ${formatNumber(log.kl)} (beta ${formatNumber(log.beta)})` +
     `  val ${formatNumber(log.valLoss ?? undefined)}  active ${log.activeUnits}/${latentDim}  sigma ${formatNumber(log.sigma)}  ${log.seconds.toFixed(1)}s` +

@@ -3,7 +3,7 @@ import { loadBuiltin } from '../../test-support/index.js';
 import { BUILTIN_NETWORKS } from '../builtin.js';
 import { NetworkTooLargeError, StructureMismatchError } from '../errors.js';
 import { makeChainNetwork } from './chain.js';
-import { compileNetwork, LARGE_NETWORK_MIN_STATES, MAX_STATE_VARIABLES } from './compile.js';
+import { compileNetwork, generateNetworkSource, LARGE_NETWORK_MIN_STATES, MAX_STATE_VARIABLES } from './compile.js';
 import { DEFAULT_PEN_PARAMETERS } from './defaults.js';
 import type { Network, PenNetwork, ReactionsNetwork } from './types.js';
 import { validateNetwork } from './validate.js';
@@ -165,6 +165,30 @@ describe('compileNetwork', () => {
     b.jacobian(0, y, jb);
     for (let i = 0; i < da.length; i++) expect(da[i]).toBeCloseTo(db[i]!, 10);
     for (let i = 0; i < ja.length; i++) expect(ja[i]).toBeCloseTo(jb[i]!, 10);
+  });
+
+  it('exposes the generated source: run on its own numbers it is the interpreted model, in a vocabulary C shares', () => {
+    const source = generateNetworkSource(CUSTOM);
+    const interpreted = compileNetwork(CUSTOM, { codegen: false });
+    expect(source.size).toBe(interpreted.size);
+    expect(source.stateNames).toEqual(interpreted.stateNames);
+    expect(Array.from(source.y0)).toEqual(Array.from(interpreted.y0));
+    const rhs = new Function('y', 'v', 'dy', source.rhs) as (y: Float64Array, v: Float64Array, dy: Float64Array) => void;
+    const jacobian = new Function('y', 'v', 'J', source.jacobian) as (y: Float64Array, v: Float64Array, J: Float64Array) => void;
+    const random = rng(5);
+    const y = Float64Array.from({ length: source.size }, () => 40 * random());
+    const [da, db] = [new Float64Array(source.size), new Float64Array(source.size)];
+    const [ja, jb] = [new Float64Array(source.size ** 2).fill(Number.NaN), new Float64Array(source.size ** 2)];
+    rhs(y, source.values, da);
+    interpreted.rhs(0, y, db);
+    jacobian(y, source.values, ja);
+    interpreted.jacobian(0, y, jb);
+    for (let i = 0; i < da.length; i++) expect(da[i]).toBeCloseTo(db[i]!, 10);
+    for (let i = 0; i < ja.length; i++) expect(ja[i]).toBeCloseTo(jb[i]!, 10);
+    // bench/simulator.js translates these statements to C word for word: only these words may appear.
+    const words = new Set(`${source.rhs}\n${source.jacobian}`.match(/[A-Za-z_]\w*/g));
+    const allowed = /^(const|if|y|v|dy|J|fill|w|iD\d+|r\d+|d\d+_\d+|u\d+_\d+)$/;
+    expect([...words].filter((word) => !allowed.test(word))).toEqual([]);
   });
 
   it('names states as in the reference traces and initialises templates alone', () => {

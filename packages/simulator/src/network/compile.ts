@@ -26,7 +26,7 @@ export const LARGE_NETWORK_MIN_STATES = 64;
 export const MAX_STATE_VARIABLES = 100_000;
 
 /** A template of a compiled PEN network, for conservation checks and state output. */
-export interface CompiledTemplate {
+interface CompiledTemplate {
   /** Template name. */
   readonly name: string;
   /** Indices of its states in the state vector, in {@link TEMPLATE_STATES} order (5 or 6). */
@@ -136,13 +136,14 @@ function productSource(coef: string, idx: ArrayLike<number>, skip = -1): string 
 }
 
 /**
- * Generates the rhs and Jacobian as straight-line code over the flat arrays.
- *
- * Why: on the 19-state oligator the generated rhs runs 7-10x faster than the interpreted loop
- * (bench/simulator.js, "rhs calls/s": 8.1x in the run recorded in bench/README.md).
- * Only indices and numeric literals are spliced into the source, never names from the file.
+ * The bodies of the generated rhs and Jacobian: straight-line statements over `y` (state),
+ * `v` (the constants, see {@link NetworkSource.values}), `dy` and the row-major `J`. Only
+ * indices and numeric literals are spliced into the source, never names from the file. The
+ * statements use nothing but `const` declarations, arithmetic, comparisons, `?:`, `if` blocks
+ * and `J.fill(0)`, so that they translate to C line by line (bench/simulator.js runs SUNDIALS
+ * CVODE on them).
  */
-function generate(st: Structure, values: Float64Array): { rhs: Derivative; jacobian: JacobianFunction } {
+function generateSource(st: Structure): { rhs: string; jacobian: string } {
   const R = st.reactionCount;
   const n = st.n;
   const pre: string[] = [];
@@ -237,11 +238,54 @@ function generate(st: Structure, values: Float64Array): { rhs: Derivative; jacob
       jacBody.push(`if (y[${j}] > 0) { const w = v[${2 * R + m}]; ${lines.join(' ')} }`);
     }
   }
-  const factory = new Function('v', `"use strict";\nreturn [function rhs(t, y, dy) {\n${rhsBody}\n}, function jacobian(t, y, J) {\n${jacBody.join('\n')}\n}];`) as (
+  return { rhs: rhsBody, jacobian: jacBody.join('\n') };
+}
+
+/**
+ * Generates the rhs and Jacobian as straight-line code over the flat arrays.
+ *
+ * Why: on the 19-state oligator the generated rhs runs 7-10x faster than the interpreted loop
+ * (bench/simulator.js, "rhs calls/s": 8.1x in the run recorded in bench/README.md).
+ */
+function generate(st: Structure, values: Float64Array): { rhs: Derivative; jacobian: JacobianFunction } {
+  const source = generateSource(st);
+  const factory = new Function('v', `"use strict";\nreturn [function rhs(t, y, dy) {\n${source.rhs}\n}, function jacobian(t, y, J) {\n${source.jacobian}\n}];`) as (
     v: Float64Array,
   ) => [Derivative, JacobianFunction];
   const [rhs, jacobian] = factory(values);
   return { rhs, jacobian };
+}
+
+/** The code {@link compileNetwork} generates for a network, with the numbers it reads. */
+export interface NetworkSource {
+  /** State variables. */
+  readonly size: number;
+  /** Name of every state variable, in state-vector order. */
+  readonly stateNames: readonly string[];
+  /** Initial state (nM). */
+  readonly y0: Float64Array;
+  /** The constants `v` the code reads: forward rates, reverse rates, then 1/K of every pool member. */
+  readonly values: Float64Array;
+  /** Statements computing `dy[i]` from `y` and `v`. */
+  readonly rhs: string;
+  /** Statements filling the row-major Jacobian `J[i * size + j]` (all of it, zeros included) from `y` and `v`. */
+  readonly jacobian: string;
+}
+
+/**
+ * The straight-line rhs and Jacobian source that {@link compileNetwork} generates for
+ * `network` (JavaScript statements, see {@link NetworkSource}), for running the same model
+ * through another integrator (bench/simulator.js translates it to C for SUNDIALS CVODE).
+ * @example
+ * const { rhs, values } = generateNetworkSource(validateNetwork(json, 'osc.json'));
+ */
+export function generateNetworkSource(network: Network): NetworkSource {
+  const { reactions } = toReactions(network);
+  const st = buildStructure(reactions);
+  const values = new Float64Array(2 * st.reactionCount + st.mIdx.length);
+  const y0 = new Float64Array(st.n);
+  fillValues(reactions, st, values, y0);
+  return { size: st.n, stateNames: st.names, y0, values, ...generateSource(st) };
 }
 
 function toReactions(network: Network): { reactions: ReactionsNetwork; observables: string[]; templates: ExpandedTemplate[] } {

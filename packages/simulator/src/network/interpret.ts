@@ -97,7 +97,7 @@ export function interpret(st: Structure, values: Float64Array): { rhs: Derivativ
  * b_q[j] = [y_j > 0] / (K_qj D_q): a pooled rate v = N / D has dv/dy_j = (dN/dy_j) / D -
  * v (dD/dy_j) / D, and the second term summed over the pool's reactions is a_q b_q^T.
  */
-export function sparseLowRankLayoutOf(st: Structure): SparseLowRankLayout {
+function sparseLowRankLayoutOf(st: Structure): SparseLowRankLayout {
   const n = st.n;
   const rows: Set<number>[] = Array.from({ length: n }, (_, i) => new Set([i]));
   partialPositions(st, (i, j) => {

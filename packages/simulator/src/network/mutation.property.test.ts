@@ -42,6 +42,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 /** Applies one mutation at the `at`-th path (mod the number of paths) of the document. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a fuzzer walks and edits arbitrary JSON
 function mutate(doc: any, m: Mutation): void {
   const all = paths(doc);
   if (all.length === 0) return;
@@ -75,6 +76,7 @@ function mutate(doc: any, m: Mutation): void {
       break;
     case 'swap-names': {
       // Point a reference at another name of the document (unknown/forbidden references).
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as in mutate: arbitrary JSON
       const strings = all.map((p) => p.reduce((n: any, k) => n?.[k], doc)).filter((v): v is string => typeof v === 'string');
       if (typeof value === 'string' && strings.length) parent[key] = strings[m.other % strings.length];
       break;

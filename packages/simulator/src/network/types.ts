@@ -147,7 +147,7 @@ export interface ReactionsNetwork {
 export type Network = PenNetwork | ReactionsNetwork;
 
 /** The hybridisation states of a template, with the names used in traces (`<template>.<state>`). */
-export const TEMPLATE_STATES = ['alone', 'input', 'output', 'both', 'extended', 'inhibited'] as const;
+const TEMPLATE_STATES = ['alone', 'input', 'output', 'both', 'extended', 'inhibited'] as const;
 
 /** One template state name. */
 export type TemplateState = (typeof TEMPLATE_STATES)[number];

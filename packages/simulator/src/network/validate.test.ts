@@ -4,6 +4,7 @@ import { BUILTIN_NETWORKS } from '../builtin.js';
 import { NetworkValidationError } from '../errors.js';
 import { parseNetwork, validateNetwork } from './validate.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests edit documents at any depth, then the validator judges them
 type Json = Record<string, any>;
 
 /** Applies `edit` to a fresh copy of a built-in network and returns the document. */

@@ -21,6 +21,7 @@ import {
  * are Unicode letters (`α` is one); combining marks may follow a first character.
  * Documented in packages/simulator/README.md ("Names"); keep the two in step.
  */
+// eslint-disable-next-line no-useless-escape -- `\-` keeps the hyphen literal when a character is added after it (as in TEMPLATE_NAME_PATTERN)
 const NAME_PATTERN = /^[\p{L}\p{N}_][\p{L}\p{M}\p{N}_'+\-]*$/u;
 const NAME_FORM = 'a name made of letters, digits and _ \' + -, starting with a letter, digit or _ (no spaces, ".", ">", brackets or commas)';
 /** Template names may also hold `<` and `>`, as the default `<input>-><output>` does. */
@@ -42,7 +43,7 @@ const PARAMETER_NAMES = Object.keys(DEFAULT_PEN_PARAMETERS) as (keyof PenParamet
 export const MAX_GRID_POINTS = 1_000_000;
 
 /** Describes a JSON value's type for messages: `string "abc"`, `number -1`, `array`, `null`. */
-export function describeValue(value: unknown): string {
+function describeJsonValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
@@ -127,13 +128,13 @@ class Checker {
 
   object(v: unknown, path: string, what: string): v is Record<string, unknown> {
     if (isRecord(v)) return true;
-    this.add(path, `expected ${what} (a JSON object), found ${describeValue(v)}`);
+    this.add(path, `expected ${what} (a JSON object), found ${describeJsonValue(v)}`);
     return false;
   }
 
   array(v: unknown, path: string, what: string): v is unknown[] {
     if (Array.isArray(v)) return true;
-    this.add(path, `expected ${what} (a JSON array), found ${describeValue(v)}`);
+    this.add(path, `expected ${what} (a JSON array), found ${describeJsonValue(v)}`);
     return false;
   }
 
@@ -150,11 +151,11 @@ class Checker {
 
   name(v: unknown, path: string, pattern = NAME_PATTERN, form = NAME_FORM): v is string {
     if (typeof v !== 'string') {
-      this.add(path, v === undefined ? `missing; expected ${form}` : `expected ${form}, found ${describeValue(v)}`);
+      this.add(path, v === undefined ? `missing; expected ${form}` : `expected ${form}, found ${describeJsonValue(v)}`);
       return false;
     }
     if (!pattern.test(v)) {
-      this.add(path, `expected ${form}, found ${describeValue(v)}`);
+      this.add(path, `expected ${form}, found ${describeJsonValue(v)}`);
       return false;
     }
     return true;
@@ -176,11 +177,11 @@ class Checker {
       return false;
     }
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      this.add(path, `expected ${form}, found ${describeValue(v)}`);
+      this.add(path, `expected ${form}, found ${describeJsonValue(v)}`);
       return false;
     }
     if (opts.strict ? !(v > opts.min) : !(v >= opts.min)) {
-      this.add(path, `expected ${form}, found ${describeValue(v)}`);
+      this.add(path, `expected ${form}, found ${describeJsonValue(v)}`);
       return false;
     }
     return true;
@@ -241,21 +242,21 @@ function checkNetwork(c: Checker, input: unknown): Network | undefined {
     c.add('schemaVersion', `missing; expected ${NETWORK_SCHEMA_VERSION}`);
     ok = false;
   } else if (doc.schemaVersion !== NETWORK_SCHEMA_VERSION) {
-    c.add('schemaVersion', `unsupported version ${describeValue(doc.schemaVersion)}; this simulator reads version ${NETWORK_SCHEMA_VERSION}`);
+    c.add('schemaVersion', `unsupported version ${describeJsonValue(doc.schemaVersion)}; this simulator reads version ${NETWORK_SCHEMA_VERSION}`);
     ok = false;
   }
   if (doc.kind !== 'pen' && doc.kind !== 'reactions') {
     if (doc.kind === undefined) c.add('kind', 'missing; expected "pen" or "reactions"');
-    else c.add('kind', `expected "pen" or "reactions", found ${describeValue(doc.kind)}`);
+    else c.add('kind', `expected "pen" or "reactions", found ${describeJsonValue(doc.kind)}`);
     // Without a kind the rest cannot be interpreted; report only the unknown fields common to neither.
     return undefined;
   }
   if (typeof doc.name !== 'string' || doc.name.trim() === '') {
-    c.add('name', doc.name === undefined ? `missing; expected ${LABEL_FORM}` : `expected ${LABEL_FORM}, found ${describeValue(doc.name)}`);
+    c.add('name', doc.name === undefined ? `missing; expected ${LABEL_FORM}` : `expected ${LABEL_FORM}, found ${describeJsonValue(doc.name)}`);
     ok = false;
   }
   if (doc.description !== undefined && typeof doc.description !== 'string') {
-    c.add('description', `expected a string, found ${describeValue(doc.description)}`);
+    c.add('description', `expected a string, found ${describeJsonValue(doc.description)}`);
     ok = false;
   }
   const time = doc.time === undefined ? undefined : checkTime(c, doc.time);
@@ -307,7 +308,7 @@ function checkPen(c: Checker, doc: Record<string, unknown>): PenNetwork | undefi
       c.unknownFields(s, path, STRAND_FIELDS);
       const nameOk = c.name(s.name, `${path}.name`);
       if (s.type !== 'signal' && s.type !== 'inhibitor') {
-        c.add(`${path}.type`, `${s.type === undefined ? 'missing; expected' : 'expected'} "signal" or "inhibitor"${s.type === undefined ? '' : `, found ${describeValue(s.type)}`}`);
+        c.add(`${path}.type`, `${s.type === undefined ? 'missing; expected' : 'expected'} "signal" or "inhibitor"${s.type === undefined ? '' : `, found ${describeJsonValue(s.type)}`}`);
       }
       const kOk = c.number(s.K, `${path}.K`, { min: 0, strict: true, unit: 'nM' });
       const initOk = s.initial === undefined || c.number(s.initial, `${path}.initial`, { min: 0, unit: 'nM' });
@@ -350,7 +351,7 @@ function checkPen(c: Checker, doc: Record<string, unknown>): PenNetwork | undefi
           return undefined;
         }
         if (typeof v !== 'string') {
-          c.add(`${path}.${field}`, `expected the name of a ${allowed.join(' or ')} strand, found ${describeValue(v)}`);
+          c.add(`${path}.${field}`, `expected the name of a ${allowed.join(' or ')} strand, found ${describeJsonValue(v)}`);
           ok = false;
           return undefined;
         }
@@ -459,7 +460,7 @@ function checkReactions(c: Checker, doc: Record<string, unknown>): ReactionsNetw
   }
   const speciesRef = (v: unknown, path: string): v is string => {
     if (typeof v !== 'string') {
-      c.add(path, `expected a species name, found ${describeValue(v)}`);
+      c.add(path, `expected a species name, found ${describeJsonValue(v)}`);
       return false;
     }
     if (!declared.has(v)) {
@@ -528,7 +529,7 @@ function checkReactions(c: Checker, doc: Record<string, unknown>): ReactionsNetw
       if (r.kr !== undefined && !c.number(r.kr, `${path}.kr`, { min: 0 })) ok = false;
       if (r.pool !== undefined) {
         if (typeof r.pool !== 'string') {
-          c.add(`${path}.pool`, `expected a pool name, found ${describeValue(r.pool)}`);
+          c.add(`${path}.pool`, `expected a pool name, found ${describeJsonValue(r.pool)}`);
           ok = false;
         } else if (!pools || !Object.hasOwn(pools, r.pool)) {
           const names = pools ? Object.keys(pools) : [];

@@ -5,7 +5,7 @@ import type { IntegrateOptions } from './types.js';
 export type ResolvedIntegrateOptions = Required<IntegrateOptions>;
 
 /** Defaults of {@link IntegrateOptions}. */
-export const DEFAULT_INTEGRATE_OPTIONS: Readonly<ResolvedIntegrateOptions> = Object.freeze({
+const DEFAULT_INTEGRATE_OPTIONS: Readonly<ResolvedIntegrateOptions> = Object.freeze({
   rtol: 1e-6,
   atol: 1e-9,
   maxSteps: 1_000_000,

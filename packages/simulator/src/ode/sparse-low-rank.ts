@@ -41,7 +41,7 @@ export interface SparseLowRankSolverOptions {
 }
 
 /** Default of {@link SparseLowRankSolverOptions.maxLuNonZeros}: 160 MB of factors per solver. */
-export const MAX_LU_NON_ZEROS = 20_000_000;
+const MAX_LU_NON_ZEROS = 20_000_000;
 
 /** Checks a layout's arrays against each other. @throws OptionsError */
 function checkLayout(layout: SparseLowRankLayout): void {

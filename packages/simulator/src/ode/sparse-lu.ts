@@ -129,7 +129,7 @@ export interface SparseSolverFactory {
 export const MAX_GENERATED_OPERATIONS = 10_000;
 
 /** Default of {@link SparseSolverOptions.codegenAfter}. */
-export const DEFAULT_CODEGEN_AFTER = 20_000;
+const DEFAULT_CODEGEN_AFTER = 20_000;
 
 /** Compact-storage description shared by the generator and the interpreter. */
 export interface Plan {
@@ -254,7 +254,7 @@ function markowitzOrder(p: CsrPattern, limit?: LuLimit): { order: Int32Array; st
   const offer = (k: number): void => {
     const r = rows[k]!.size;
     const c = cols[k]!.size;
-    heap.push({ cost: r * c, sum: r + c, k, stamp: ++stamp[k] });
+    heap.push({ cost: r * c, sum: r + c, k, stamp: ++stamp[k]! });
   };
   for (let k = 0; k < n; k++) offer(k);
   const order = new Int32Array(n);
@@ -403,7 +403,7 @@ export function analyse(p: CsrPattern, limit?: LuLimit): Plan {
 }
 
 /** The numeric kernels over one instance's work arrays. */
-export interface Kernels {
+interface Kernels {
   /** Gathers fac * I - J, factors it in place; false if a static pivot is bad. */
   factor(J: Float64Array, fac: number): boolean;
   /** Solves in place with the factors (b in original numbering). */

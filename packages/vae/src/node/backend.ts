@@ -20,7 +20,7 @@ import { useExplicitTransposeMatMul, useGemmConvGradients } from '../wasm-kernel
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** Names of the concrete backends, in `auto`'s order of preference. */
-export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 
 /** What {@link initBackend} set up. */
 export interface BackendInfo {

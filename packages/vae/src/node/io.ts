@@ -27,7 +27,7 @@ import type { EpochLog, ResolvedTrainSettings, StopReason, TrainingCheckpoint } 
 /** Version of the saved-model layout (vae.json + encoder/ + decoder/). */
 export const VAE_FORMAT_VERSION = 2;
 /** Version of the checkpoint layout (checkpoint.json + tensors.bin). */
-export const CHECKPOINT_FORMAT_VERSION = 2;
+const CHECKPOINT_FORMAT_VERSION = 2;
 
 const VAE_FORMAT = 'penvae-vae';
 const CHECKPOINT_FORMAT = 'penvae-training-checkpoint';
@@ -39,7 +39,7 @@ export async function packageVersion(): Promise<string> {
 }
 
 /** Training summary stored in vae.json. */
-export interface TrainingSummary {
+interface TrainingSummary {
   readonly settings?: ResolvedTrainSettings;
   readonly history?: readonly EpochLog[];
   readonly bestEpoch?: number | null;

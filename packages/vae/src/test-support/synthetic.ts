@@ -34,13 +34,13 @@ export function syntheticSeries(n: number, length: number, seed: number, familie
       const c = rng.uniform(0.5, 4);
       const phase = rng.uniform(0, 2 * Math.PI);
       const a = sign() * rng.uniform(0.5, 2);
-      for (let t = 0; t < length; t++) y[t] += a * Math.sin(2 * Math.PI * c * (t / (length - 1)) + phase);
+      for (let t = 0; t < length; t++) y[t]! += a * Math.sin(2 * Math.PI * c * (t / (length - 1)) + phase);
     }
     if (f === 'sigmoid' || f === 'mix') {
       const k = rng.uniform(5, 40);
       const t0 = rng.uniform(0.2, 0.8);
       const a = sign() * rng.uniform(0.5, 2);
-      for (let t = 0; t < length; t++) y[t] += a / (1 + Math.exp(-k * (t / (length - 1) - t0)));
+      for (let t = 0; t < length; t++) y[t]! += a / (1 + Math.exp(-k * (t / (length - 1) - t0)));
     }
     let lo = Infinity;
     let hi = -Infinity;
