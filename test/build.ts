@@ -32,7 +32,10 @@ function projectsOf(tsconfig: string): string[] {
 function sourceFiles(tsconfig: string): string[] {
   const read = ts.readConfigFile(tsconfig, (path) => ts.sys.readFile(path));
   if (read.error) throw new Error(`${tsconfig}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
-  return ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(tsconfig)).fileNames.filter((f) => !f.endsWith('.d.ts')).map((f) => resolve(f));
+  return ts
+    .parseJsonConfigFileContent(read.config, ts.sys, dirname(tsconfig))
+    .fileNames.filter((f) => !f.endsWith('.d.ts'))
+    .map((f) => resolve(f));
 }
 
 /**
@@ -56,7 +59,9 @@ export function staleSources(tsconfig: string): string[] {
     const entry = info.fileInfos![i]!;
     built.set(resolve(root, name), typeof entry === 'string' ? entry : entry.version);
   });
-  return sources.filter((file) => built.get(file) !== createHash('sha256').update(readFileSync(file, 'utf8')).digest('hex')).map((f) => relative(process.cwd(), f));
+  return sources
+    .filter((file) => built.get(file) !== createHash('sha256').update(readFileSync(file, 'utf8')).digest('hex'))
+    .map((f) => relative(process.cwd(), f));
 }
 
 /**
