@@ -169,6 +169,8 @@ function specs(): Record<string, Spec> {
         'cpus-per-task': { ok: n('1', '2'), bad: n('0', 'x'), p: 0.2 },
       },
       flags: { 'no-check': 0.5 },
+      // Each success without --no-check spawns the bin for its check (~0.3 s).
+      successes: 6,
       rest: { ok: [['simulate', '--network', 'amplifier', '--samples', '4', '--vary', 'parameters.exoVm=200:400', '--t-end', '20', '--out', f('slurm-out.arrow')]], bad: [[], ['bogus'], ['simulate', '--network', 'nope', '--samples', '4', '--out', f('x.arrow')]] },
     },
     'slurm-status': { positional: [{ ok: [], bad: n(f('missing-dir'), f('existing-dir'), f('base.arrow')) }], options: {} },

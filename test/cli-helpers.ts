@@ -1,10 +1,12 @@
+/**
+ * The spawned CLI, for the few end-to-end tests whose point is the process itself (exit codes
+ * and stderr of the real bin, signals, Slurm jobs running it); every other test drives the
+ * commands in process (in-process.ts).
+ */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The committed bin shim, run exactly as `npx pipeline` runs it (needs the build: `npm test` builds first). */
+/** The committed bin shim, run exactly as `npx pipeline` runs it (needs dist/: the global setup builds it, test/build.ts). */
 const PIPELINE_BIN = fileURLToPath(new URL('../packages/pipeline/bin/pipeline.js', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,14 +31,4 @@ export function runCli(args: string[], options: { cwd?: string; timeoutMs?: numb
 /** Runs `pipeline ...args` asynchronously (for tests that interrupt it). */
 export function startCli(args: string[], cwd: string) {
   return spawn(process.execPath, [PIPELINE_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** A fresh temporary working directory. */
-export function tempDir(prefix = 'penvae-e2e-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
-/** Whether text looks like a JavaScript stack trace (the CLI must never print one for bad input). */
-export function hasStackTrace(text: string): boolean {
-  return /\n\s+at .+[(:]\d+/.test(text) || /^\s+at /m.test(text);
 }

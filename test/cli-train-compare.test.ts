@@ -1,31 +1,35 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { hasStackTrace, runCli, startCli, tempDir } from './cli-helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCli } from './cli-helpers.js';
+import { cliText, hasStackTrace, tempDir } from './in-process.js';
 
 /**
- * The chain at tiny sizes, as a user runs it: sweeps + baseline -> two VAEs -> compare.
+ * The chain at tiny sizes, as a user runs it: sweeps + baseline -> two VAEs -> compare, every
+ * command in process through `main` with the temporary folder as the working directory (one
+ * training run is killed as a spawned process: SIGKILL is the point there).
  * Numbers here are not quality claims (a few epochs on ~100 series); they check the plumbing.
  */
 const dir = tempDir('penvae-chain-');
 const cwd = { cwd: dir };
-const ok = (args: string[]) => {
-  const r = runCli(args, cwd);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const ok = async (args: string[]) => {
+  const r = await cliText(args, cwd);
   if (r.code !== 0) throw new Error(`pipeline ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
   return r;
 };
 
-beforeAll(() => {
-  ok(['simulate', '--network', 'oscillator', '--samples', '40', '--vary', 'templates[a->a].concentration=25:60:log', '--t-end', '2000', '--step', '10', '--seed', '1', '--no-progress', '--out', 'd/osc.arrow']);
-  ok(['simulate', '--network', 'switch', '--samples', '40', '--vary', 'strands[a].initial=0.1:20:log', '--vary', 'strands[b].initial=0.1:20:log', '--seed', '2', '--no-progress', '--out', 'd/switch.arrow']);
-  ok(['baseline', '--samples', '80', '--seed', '3', '--out', 'd/baseline.arrow']);
-  ok(['baseline', '--samples', '20', '--length', '64', '--seed', '3', '--out', 'd/short.arrow']);
+beforeAll(async () => {
+  await ok(['simulate', '--network', 'oscillator', '--samples', '40', '--vary', 'templates[a->a].concentration=25:60:log', '--t-end', '2000', '--step', '10', '--seed', '1', '--no-progress', '--out', 'd/osc.arrow']);
+  await ok(['simulate', '--network', 'switch', '--samples', '40', '--vary', 'strands[a].initial=0.1:20:log', '--vary', 'strands[b].initial=0.1:20:log', '--seed', '2', '--no-progress', '--out', 'd/switch.arrow']);
+  await ok(['baseline', '--samples', '80', '--seed', '3', '--out', 'd/baseline.arrow']);
+  await ok(['baseline', '--samples', '20', '--length', '64', '--seed', '3', '--out', 'd/short.arrow']);
 }, 300_000);
 
 describe('pipeline train', () => {
-  it('trains, saves the model in the TensorFlow.js layers format and records the run', () => {
-    const r = ok(['train', '--data', 'd/osc.arrow', '--data', 'd/switch.arrow', '--out', 'runs/sim', '--epochs', '6', '--seed', '1', '--verbose']);
+  it('trains, saves the model in the TensorFlow.js layers format and records the run', async () => {
+    const r = await ok(['train', '--data', 'd/osc.arrow', '--data', 'd/switch.arrow', '--out', 'runs/sim', '--epochs', '6', '--seed', '1', '--verbose']);
     expect(r.stderr).toMatch(/backend: (tensorflow|wasm|cpu)/);
     expect(r.stderr).toMatch(/epoch 6\/6 {2}loss [\d.e+-]+ {2}recon [\d.e+-]+ {2}kl [\d.e+-]+ \(beta [\d.]+\) {2}val [\d.e+-]+ {2}active \d+\/10/);
     for (const part of ['encoder', 'decoder']) {
@@ -53,11 +57,11 @@ describe('pipeline train', () => {
     expect(r.stderr).toMatch(/oscillator \(\d+\): VAE [\d.e+-]+, PCA [\d.e+-]+/);
     expect(run.backend.backend).toBe(JSON.parse(readFileSync(join(dir, 'runs/sim/model/vae.json'), 'utf8')).backend);
     expect(existsSync(join(dir, 'runs/sim/checkpoint'))).toBe(false);
-    ok(['train', '--data', 'd/baseline.arrow', '--out', 'runs/baseline', '--epochs', '6', '--seed', '1', '--architecture', 'dense']);
+    await ok(['train', '--data', 'd/baseline.arrow', '--out', 'runs/baseline', '--epochs', '6', '--seed', '1', '--architecture', 'dense']);
   }, 300_000);
 
-  it('same seed, same backend: the same weights, byte for byte', () => {
-    ok(['train', '--data', 'd/baseline.arrow', '--out', 'runs/again', '--epochs', '6', '--seed', '1', '--architecture', 'dense']);
+  it('same seed, same backend: the same weights, byte for byte', async () => {
+    await ok(['train', '--data', 'd/baseline.arrow', '--out', 'runs/again', '--epochs', '6', '--seed', '1', '--architecture', 'dense']);
     for (const part of ['encoder', 'decoder']) {
       const a = readFileSync(join(dir, 'runs/baseline/model', part, 'weights.bin'));
       const b = readFileSync(join(dir, 'runs/again/model', part, 'weights.bin'));
@@ -67,7 +71,7 @@ describe('pipeline train', () => {
 
   it('--resume continues an interrupted run to the same result as an uninterrupted one', async () => {
     const args = ['train', '--data', 'd/baseline.arrow', '--epochs', '30', '--seed', '5', '--architecture', 'dense', '--verbose'];
-    ok([...args, '--out', 'runs/whole']);
+    await ok([...args, '--out', 'runs/whole']);
     const child = startCli([...args, '--out', 'runs/cut'], dir);
     await new Promise<void>((resolve) => {
       let killed = false;
@@ -81,7 +85,7 @@ describe('pipeline train', () => {
     });
     expect(existsSync(join(dir, 'runs/cut/checkpoint'))).toBe(true);
     expect(existsSync(join(dir, 'runs/cut/model'))).toBe(false);
-    const r = ok([...args, '--out', 'runs/cut', '--resume']);
+    const r = await ok([...args, '--out', 'runs/cut', '--resume']);
     const resumedAt = Number(/resuming after epoch (\d+)/.exec(r.stderr)?.[1]);
     expect(resumedAt).toBeGreaterThanOrEqual(1);
     expect(resumedAt).toBeLessThan(30);
@@ -102,20 +106,20 @@ describe('pipeline train', () => {
     ['datasets of mixed series lengths', () => ['--data', 'd/baseline.arrow', '--data', 'd/short.arrow'], /the datasets have different series lengths \(d\/baseline\.arrow: 128, d\/short\.arrow: 64\)/],
     ['an empty training split', () => ['--data', 'd/short.arrow', '--split', '0,0.5,0.5'], /the training split of 20 rows is empty/],
     ['a bad split', () => ['--data', 'd/short.arrow', '--split', '0.5,0.1'], /--split 0\.5,0\.1: expected 3 comma-separated numbers/],
-  ])('rejects %s: exit 2, a clear message, no run directory', (_label, args, message) => {
+  ])('rejects %s: exit 2, a clear message, no run directory', async (_label, args, message) => {
     const out = `runs/bad-${Math.random().toString(36).slice(2)}`;
-    const r = runCli(['train', ...args(), '--out', out, '--epochs', '1'], cwd);
+    const r = await cliText(['train', ...args(), '--out', out, '--epochs', '1'], cwd);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(hasStackTrace(r.stderr)).toBe(false);
     expect(existsSync(join(dir, out))).toBe(false);
   });
 
-  it('rejects a model directory written by another format version', () => {
-    ok(['train', '--data', 'd/short.arrow', '--out', 'runs/old', '--epochs', '2', '--architecture', 'dense']);
+  it('rejects a model directory written by another format version', async () => {
+    await ok(['train', '--data', 'd/short.arrow', '--out', 'runs/old', '--epochs', '2', '--architecture', 'dense']);
     const vaeJson = join(dir, 'runs/old/model/vae.json');
     writeFileSync(vaeJson, readFileSync(vaeJson, 'utf8').replace('"formatVersion":2', '"formatVersion":99').replace('"formatVersion": 2', '"formatVersion": 99'));
-    const r = runCli(['compare', '--run', 'runs/old', '--out', 'reports/old'], cwd);
+    const r = await cliText(['compare', '--run', 'runs/old', '--out', 'reports/old'], cwd);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/vae\.json.*(version|formatVersion).*99/);
     expect(existsSync(join(dir, 'reports/old'))).toBe(false);
@@ -123,8 +127,8 @@ describe('pipeline train', () => {
 });
 
 describe('pipeline compare', () => {
-  it('writes the report: every file, every metric key, valid figures', () => {
-    const r = ok(['compare', '--run', 'runs/sim', '--run', 'runs/baseline', '--out', 'reports/cmp', '--seed', '1']);
+  it('writes the report: every file, every metric key, valid figures', async () => {
+    const r = await ok(['compare', '--run', 'runs/sim', '--run', 'runs/baseline', '--out', 'reports/cmp', '--seed', '1']);
     expect(r.stdout).toMatch(/sim reconstructs its own held-out series/);
     expect(r.stdout).toMatch(/Cross-domain: baseline on sim test/);
     const report = join(dir, 'reports/cmp');
@@ -172,8 +176,8 @@ describe('pipeline compare', () => {
     expect(md).toContain('![Figure 6 — latent interpolation](figures/fig6-interpolation.png)');
   }, 300_000);
 
-  it.skipIf(!existsSync('/usr/bin/chromium') && !process.env.PENVAE_CHROMIUM)('renders in headless Chromium: every image loads, no console errors, screenshot saved', () => {
-    const r = ok(['check-report', 'reports/cmp']);
+  it.skipIf(!existsSync('/usr/bin/chromium') && !process.env.PENVAE_CHROMIUM)('renders in headless Chromium: every image loads, no console errors, screenshot saved', async () => {
+    const r = await ok(['check-report', 'reports/cmp']);
     expect(r.stdout).toMatch(/7\/7 images loaded, 0 errors/);
     expect(statSync(join(dir, 'reports/cmp/screenshot.png')).size).toBeGreaterThan(50_000);
   }, 120_000);
@@ -182,9 +186,9 @@ describe('pipeline compare', () => {
     ['a --run pointing at nothing', ['--run', 'runs/nothing'], /--run runs\/nothing: no such directory/],
     ['a run directory without a model', ['--run', 'runs/empty'], /--run runs\/empty: not a run directory \(no run\.json\)/],
     ['a dataset of another series length', ['--run', 'runs/sim', '--data', 'd/short.arrow'], /--data d\/short\.arrow: series of length 64, but the models expect 128/],
-  ])('rejects %s: exit 2, no report left behind', (_label, args, message) => {
+  ])('rejects %s: exit 2, no report left behind', async (_label, args, message) => {
     mkdirSync(join(dir, 'runs/empty'), { recursive: true });
-    const r = runCli(['compare', ...args, '--out', 'reports/bad'], cwd);
+    const r = await cliText(['compare', ...args, '--out', 'reports/bad'], cwd);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(hasStackTrace(r.stderr)).toBe(false);

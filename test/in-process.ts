@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { main, type Output } from '@penvae/pipeline';
+import { afterAll } from 'vitest';
 
 /** What one in-process run of the CLI printed and returned. */
 export interface InProcessRun {
@@ -21,6 +22,12 @@ export interface CliOptions {
   onErr?: (line: string) => void;
   /** Pretend stderr is a terminal (progress bars redraw through `status`). */
   tty?: boolean;
+  /**
+   * The working directory during the run, as a spawned CLI's `cwd` (relative paths, and the
+   * rule that missing folders are created only inside it). Test files run in forked processes
+   * (vitest.config.ts), where `process.chdir` is allowed.
+   */
+  cwd?: string;
 }
 
 /**
@@ -43,14 +50,44 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<InP
     isTTY: options.tty ?? false,
     ...(options.tty ? { status: (l: string) => void err.push(`\r${l}`) } : {}),
   };
+  const previous = process.cwd();
+  if (options.cwd) process.chdir(options.cwd);
   const began = performance.now();
-  const code = await main(args, output, options.signal ? { signal: options.signal } : {});
-  return { code, out, err, ms: performance.now() - began };
+  try {
+    const code = await main(args, output, options.signal ? { signal: options.signal } : {});
+    return { code, out, err, ms: performance.now() - began };
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+/** What a spawned `pipeline` would have shown: the exit code, stdout and stderr as text. */
+export interface CliText {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** {@link cli} with stdout and stderr joined into text, one `\n` after each line as a process prints them. */
+export async function cliText(args: string[], options: CliOptions = {}): Promise<CliText> {
+  const r = await cli(args, options);
+  const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
+  return { code: r.code, stdout: text(r.out), stderr: text(r.err) };
 }
 
 /** A fresh temporary folder. */
 export function tempDir(prefix = 'penvae-cli-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * A temporary folder for the calling test file (call it at the top level or in a describe
+ * block), removed after its tests; `fresh()` gives a new empty folder inside it.
+ */
+export function scratchFolder(prefix = 'penvae-cli-'): { root: string; fresh: () => string } {
+  const root = tempDir(prefix);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  return { root, fresh: () => mkdtempSync(join(root, 'case-')) };
 }
 
 /** Whether text looks like a JavaScript stack trace (the CLI never prints one for bad input). */

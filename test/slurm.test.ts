@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSweep, captureOutput } from '@penvae/pipeline';
-import { runCli, tempDir } from './cli-helpers.js';
+import { runCli } from './cli-helpers.js';
+import { cliText, tempDir } from './in-process.js';
 import { startLocalSlurm, waitFor, type LocalSlurm } from './slurm-cluster.js';
 
 /** The sweep every run here makes, as options and as the command line that says the same. */
@@ -26,7 +27,7 @@ describe('pipeline slurm scripts, run as plain shell scripts (no Slurm needed)',
 
   it('each array task writes its shard and the merge job joins them into the single-machine file', async () => {
     const out = join(dir, 'datasets', 'osc.arrow');
-    const r = runCli(['slurm', '--shards', '3', '--time', '00:05:00', '--', ...SWEEP, '--samples', '30', '--workers', '1', '--out', out], { cwd: dir });
+    const r = await cliText(['slurm', '--shards', '3', '--time', '00:05:00', '--', ...SWEEP, '--samples', '30', '--workers', '1', '--out', out], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/checked: the command's first sample ran here/);
     expect(r.stdout).toMatch(/sbatch --parsable .*osc\.slurm\/shards\.sbatch/);

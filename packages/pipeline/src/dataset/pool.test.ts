@@ -5,7 +5,7 @@ import { runSweepRows } from './pool.js';
 import type { SweepJob } from './run-sample.js';
 import { prepareSweep } from './sweep-spec.js';
 
-// Worker threads run the built worker (dist/), as in every sweep test: `npm test` builds first.
+// Worker threads run the built worker (dist/), as in every sweep test: vitest's global setup builds it first.
 describe('runSweepRows with a slow consumer (back-pressure)', () => {
   const loaded = loadNetwork('amplifier');
   const grid = { start: 0, step: 1, points: 21 };

@@ -55,7 +55,8 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 /**
  * The compiled worker script. Tests run this module from TypeScript source, where no `.js`
- * sibling exists, so they use the built one (npm test builds first); it must then resolve the
+ * sibling exists, so they use the built one (vitest's global setup builds it first, and
+ * rebuilds when a source file changed: test/build.ts); it must then resolve the
  * workspace packages to their built code too, so the test runner's `source` export condition
  * is not passed on to it.
  */
