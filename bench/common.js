@@ -125,7 +125,11 @@ export const fmtMb = (kb) => `${(kb / 1024).toFixed(0)}`;
 export const cpuDescription = () => `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}`;
 
 /** The load averages, `0.18 0.25 0.30`. */
-export const loadAverage = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+export const loadAverage = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 /** Length of a /proc/stat tick (USER_HZ is 100 on Linux). */
 export const JIFFY_MS = 10;

@@ -28,8 +28,16 @@ run(['train', '--data', 'base.arrow', '--out', 'run', '--epochs', '3', '--latent
 
 /** Each command, the stderr line after which it is interrupted (it is then really working), and its output. @type {Case[]} */
 const CASES = [
-  { name: 'sweep, --workers 0', args: ['simulate', '--network', 'oscillator', '--samples', '5000', '--vary', 'parameters.exoVm=200:400', '--workers', '0', '--out', 'OUT.arrow'], when: /simulate oscillator \[.*\] [1-9]\d*\/5000/ },
-  { name: 'sweep, --workers 2', args: ['simulate', '--network', 'oscillator', '--samples', '5000', '--vary', 'parameters.exoVm=200:400', '--workers', '2', '--out', 'OUT.arrow'], when: /simulate oscillator \[.*\] [1-9]\d*\/5000/ },
+  {
+    name: 'sweep, --workers 0',
+    args: ['simulate', '--network', 'oscillator', '--samples', '5000', '--vary', 'parameters.exoVm=200:400', '--workers', '0', '--out', 'OUT.arrow'],
+    when: /simulate oscillator \[.*\] [1-9]\d*\/5000/,
+  },
+  {
+    name: 'sweep, --workers 2',
+    args: ['simulate', '--network', 'oscillator', '--samples', '5000', '--vary', 'parameters.exoVm=200:400', '--workers', '2', '--out', 'OUT.arrow'],
+    when: /simulate oscillator \[.*\] [1-9]\d*\/5000/,
+  },
   { name: 'baseline 2 000 000', args: ['baseline', '--samples', '2000000', '--out', 'OUT.arrow'], when: /^baseline \[/m },
   { name: 'train (1000 epochs)', args: ['train', '--data', 'base.arrow', '--out', 'OUT', '--epochs', '1000', '--verbose'], when: /^epoch 2\/1000/m },
   { name: 'compare (while evaluating)', args: ['compare', '--run', 'run', '--out', 'OUT'], when: /^evaluating/m },
@@ -78,13 +86,22 @@ for (const c of CASES) {
     if (r.leftover.length) problems.push(`left ${r.leftover.join(',')}`);
   }
   times.sort((a, b) => a - b);
-  rows.push({ command: c.name, medianMs: Math.round(times[Math.floor(times.length / 2)] ?? NaN), maxMs: Math.round(times.at(-1) ?? NaN), runs: REPEATS, problems: [...new Set(problems)] });
+  rows.push({
+    command: c.name,
+    medianMs: Math.round(times[Math.floor(times.length / 2)] ?? NaN),
+    maxMs: Math.round(times.at(-1) ?? NaN),
+    runs: REPEATS,
+    problems: [...new Set(problems)],
+  });
 }
 rmSync(dir, { recursive: true, force: true });
 
 console.log(`Ctrl-C latency (SIGINT -> exit), ${REPEATS} runs each; load average ${loadAverage()}`);
 console.log(`${'command'.padEnd(28)} ${'median ms'.padStart(10)} ${'max ms'.padStart(8)}  exit 130 and nothing left`);
-for (const r of rows) console.log(`${r.command.padEnd(28)} ${String(r.medianMs).padStart(10)} ${String(r.maxMs).padStart(8)}  ${r.problems.length ? r.problems.join('; ') : 'yes'}`);
+for (const r of rows)
+  console.log(
+    `${r.command.padEnd(28)} ${String(r.medianMs).padStart(10)} ${String(r.maxMs).padStart(8)}  ${r.problems.length ? r.problems.join('; ') : 'yes'}`,
+  );
 const worst = Math.max(...rows.map((r) => r.maxMs));
 console.log(JSON.stringify({ repeats: REPEATS, worstMs: worst, withinOneSecond: worst < 1000, rows }));
 process.exitCode = rows.some((r) => r.problems.length) ? 1 : 0;

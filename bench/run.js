@@ -23,7 +23,11 @@ for (const name of benches) {
   const args = [`${HERE}${name}.js`, ...(quick && name !== 'vae-train' ? ['--quick'] : []), ...(quick && name === 'vae-train' ? ['--seconds', '2'] : [])];
   const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   process.stdout.write(r.stdout ?? '');
-  const last = (r.stdout ?? '').trim().split('\n').filter((l) => l.trim().startsWith('{')).pop();
+  const last = (r.stdout ?? '')
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .pop();
   if (r.status !== 0) failed++;
   try {
     results[name] = last ? JSON.parse(last) : { error: `no JSON summary (exit ${r.status})` };

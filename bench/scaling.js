@@ -250,7 +250,12 @@ function measureSmall(name, repeats, variants) {
   return {
     network: name,
     states: n,
-    variants: runs.map(({ v, warm, times }) => ({ label: v.label, ...summary(times), steps: warm.stats.steps, maxErrOverRange: maxErrorOverRange(warm.y, reference.y, range, n, rows) })),
+    variants: runs.map(({ v, warm, times }) => ({
+      label: v.label,
+      ...summary(times),
+      steps: warm.stats.steps,
+      maxErrOverRange: maxErrorOverRange(warm.y, reference.y, range, n, rows),
+    })),
   };
 }
 
@@ -268,8 +273,7 @@ export async function run(options = {}) {
   const sizes = quick ? [10, 100, 300] : [10, 20, 50, 100, 200, 300, 500, 1000, 2000];
   const denseSizes = quick ? [10, 20] : [10, 20, 50, 100];
   const repeats = quick ? 3 : 5;
-  log(`Scaling bench: PEN chains of N strands, simulate --t-end ${T_END}; node ${process.version}, ` +
-    `${cpuDescription()}, load average ${loadAverage()}`);
+  log(`Scaling bench: PEN chains of N strands, simulate --t-end ${T_END}; node ${process.version}, ` + `${cpuDescription()}, load average ${loadAverage()}`);
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'penvae-scaling-'));
   /** @type {Map<number, string>} */
@@ -292,49 +296,127 @@ export async function run(options = {}) {
       const validate = best([0, 1, 2].map(() => runCli(['validate', fileOf(n)])));
       const sim = best(Array.from({ length: n <= 500 ? 2 : 1 }, () => runCli(['simulate', '--network', fileOf(n), '--t-end', String(T_END)])));
       const steps = Number(/: (\d+) steps/.exec(sim.stdout)?.[1]);
-      const row = { ...structure, validate: { wallMs: validate.wallMs, maxRssMb: validate.maxRssMb }, simulate: { wallMs: sim.wallMs, maxRssMb: sim.maxRssMb, steps } };
-      log(`N = ${n}: ${row.states} states, validate ${fmtMs(validate.wallMs)} ${validate.maxRssMb.toFixed(0)} MB, simulate ${fmtMs(sim.wallMs)} ${sim.maxRssMb.toFixed(0)} MB`);
+      const row = {
+        ...structure,
+        validate: { wallMs: validate.wallMs, maxRssMb: validate.maxRssMb },
+        simulate: { wallMs: sim.wallMs, maxRssMb: sim.maxRssMb, steps },
+      };
+      log(
+        `N = ${n}: ${row.states} states, validate ${fmtMs(validate.wallMs)} ${validate.maxRssMb.toFixed(0)} MB, simulate ${fmtMs(sim.wallMs)} ${sim.maxRssMb.toFixed(0)} MB`,
+      );
       return row;
     });
     log('\nScaling curve (CLI, one process per command, best of 3 for validate and of 2 for simulate up to N = 500; wall time includes the start-up above):');
-    log(table(
-      ['N strands', 'states', 'compiled as', 'J non-zeros (row-major)', 'S non-zeros + rank', 'L+U of S', 'validate', 'peak MB', 'simulate', 'peak MB', 'steps', 'us per step and state'],
-      curve.map((r) => [r.strands, r.states, r.storage === 'dense' ? 'generated' : 'loops', r.rowMajorNonZeros, `${r.sparseNonZeros} + ${r.rank}`, r.luNonZeros,
-        fmtMs(r.validate.wallMs), r.validate.maxRssMb.toFixed(0), fmtMs(r.simulate.wallMs), r.simulate.maxRssMb.toFixed(0), r.simulate.steps,
-        ((1000 * Math.max(0, r.simulate.wallMs - startupMs)) / r.simulate.steps / r.states).toFixed(2)]),
-    ));
+    log(
+      table(
+        [
+          'N strands',
+          'states',
+          'compiled as',
+          'J non-zeros (row-major)',
+          'S non-zeros + rank',
+          'L+U of S',
+          'validate',
+          'peak MB',
+          'simulate',
+          'peak MB',
+          'steps',
+          'us per step and state',
+        ],
+        curve.map((r) => [
+          r.strands,
+          r.states,
+          r.storage === 'dense' ? 'generated' : 'loops',
+          r.rowMajorNonZeros,
+          `${r.sparseNonZeros} + ${r.rank}`,
+          r.luNonZeros,
+          fmtMs(r.validate.wallMs),
+          r.validate.maxRssMb.toFixed(0),
+          fmtMs(r.simulate.wallMs),
+          r.simulate.maxRssMb.toFixed(0),
+          r.simulate.steps,
+          ((1000 * Math.max(0, r.simulate.wallMs - startupMs)) / r.simulate.steps / r.states).toFixed(2),
+        ]),
+      ),
+    );
     log('(us per step and state: simulate time less the start-up, per integration step and state variable)');
 
     const dense = denseSizes.map((n) => {
       const before = runLibrary('dense', fileOf(n));
       const now = runLibrary('auto', fileOf(n));
-      return { strands: n, states: 6 * n - 5, before: { wallMs: before.wallMs, maxRssMb: before.maxRssMb }, now: { wallMs: now.wallMs, maxRssMb: now.maxRssMb } };
+      return {
+        strands: n,
+        states: 6 * n - 5,
+        before: { wallMs: before.wallMs, maxRssMb: before.maxRssMb },
+        now: { wallMs: now.wallMs, maxRssMb: now.maxRssMb },
+      };
     });
     log('\nThe default before (row-major Jacobian, generated code) against now: compileNetwork + simulate, one process each, same run:');
-    log(table(
-      ['N strands', 'states', 'before', 'before: peak MB', 'now', 'now: peak MB', 'before/now'],
-      dense.map((r) => [r.strands, r.states, fmtMs(r.before.wallMs), r.before.maxRssMb.toFixed(0), fmtMs(r.now.wallMs), r.now.maxRssMb.toFixed(0), `${(r.before.wallMs / r.now.wallMs).toFixed(1)}x`]),
-    ));
+    log(
+      table(
+        ['N strands', 'states', 'before', 'before: peak MB', 'now', 'now: peak MB', 'before/now'],
+        dense.map((r) => [
+          r.strands,
+          r.states,
+          fmtMs(r.before.wallMs),
+          r.before.maxRssMb.toFixed(0),
+          fmtMs(r.now.wallMs),
+          r.now.maxRssMb.toFixed(0),
+          `${(r.before.wallMs / r.now.wallMs).toFixed(1)}x`,
+        ]),
+      ),
+    );
 
     const crossover = measureCrossover(quick ? [4, 8, 12] : [4, 6, 8, 10, 11, 12, 14], repeats);
-    log(`\nGenerated code (dense) vs loops (sparse-low-rank) by size, 0..1000 min, in this process; the compiler picks loops from ${LARGE_NETWORK_MIN_STATES} states:`);
-    log(table(
-      ['N strands', 'states', 'dense: first', 'dense: one-off', 'dense: reused', 'loops: first', 'loops: one-off', 'loops: reused', 'reused dense/loops'],
-      crossover.map((r) => [r.strands, r.states, fmtMs(r.dense.firstMs), fmtMs(r.dense.freshMs), fmtMs(r.dense.reusedMs), fmtMs(r['sparse-low-rank'].firstMs),
-        fmtMs(r['sparse-low-rank'].freshMs), fmtMs(r['sparse-low-rank'].reusedMs), `${(r.dense.reusedMs / r['sparse-low-rank'].reusedMs).toFixed(2)}x`]),
-    ));
+    log(
+      `\nGenerated code (dense) vs loops (sparse-low-rank) by size, 0..1000 min, in this process; the compiler picks loops from ${LARGE_NETWORK_MIN_STATES} states:`,
+    );
+    log(
+      table(
+        ['N strands', 'states', 'dense: first', 'dense: one-off', 'dense: reused', 'loops: first', 'loops: one-off', 'loops: reused', 'reused dense/loops'],
+        crossover.map((r) => [
+          r.strands,
+          r.states,
+          fmtMs(r.dense.firstMs),
+          fmtMs(r.dense.freshMs),
+          fmtMs(r.dense.reusedMs),
+          fmtMs(r['sparse-low-rank'].firstMs),
+          fmtMs(r['sparse-low-rank'].freshMs),
+          fmtMs(r['sparse-low-rank'].reusedMs),
+          `${(r.dense.reusedMs / r['sparse-low-rank'].reusedMs).toFixed(2)}x`,
+        ]),
+      ),
+    );
 
     const groups = [['default', ...(options.baselineDir ? ['baseline'] : [])], ['size']];
     const measured = groups.map((group) => measureSmallInChild(group, repeats, options.baselineDir));
-    const small = SMALL_NETWORKS.map((name, i) => ({ network: name, states: measured[0]?.[i]?.states ?? NaN, variants: measured.flatMap((m) => m[i]?.variants ?? []) }));
+    const small = SMALL_NETWORKS.map((name, i) => ({
+      network: name,
+      states: measured[0]?.[i]?.states ?? NaN,
+      variants: measured.flatMap((m) => m[i]?.variants ?? []),
+    }));
     const labels = (small[0]?.variants ?? []).map((v) => v.label);
-    log(`\nSmall networks: ms per simulation (model reused, best and median of ${repeats}, variants of a process in turns); error: max |y - y_ref| / range, y_ref at rtol 1e-12:`);
-    log(table(
-      ['network', 'states', ...labels.flatMap((label) => [`${label} min`, 'median', 'error'])],
-      small.map((r) => [r.network, r.states, ...r.variants.flatMap((v) => [v.min.toFixed(1), v.median.toFixed(1), v.maxErrOverRange.toExponential(1)])]),
-    ));
+    log(
+      `\nSmall networks: ms per simulation (model reused, best and median of ${repeats}, variants of a process in turns); error: max |y - y_ref| / range, y_ref at rtol 1e-12:`,
+    );
+    log(
+      table(
+        ['network', 'states', ...labels.flatMap((label) => [`${label} min`, 'median', 'error'])],
+        small.map((r) => [r.network, r.states, ...r.variants.flatMap((v) => [v.min.toFixed(1), v.median.toFixed(1), v.maxErrOverRange.toExponential(1)])]),
+      ),
+    );
 
-    const result = { quick, tEnd: T_END, largeNetworkMinStates: LARGE_NETWORK_MIN_STATES, startupMs, curve, dense, crossover, small, seconds: (performance.now() - started) / 1000 };
+    const result = {
+      quick,
+      tEnd: T_END,
+      largeNetworkMinStates: LARGE_NETWORK_MIN_STATES,
+      startupMs,
+      curve,
+      dense,
+      crossover,
+      small,
+      seconds: (performance.now() - started) / 1000,
+    };
     log(JSON.stringify(result));
     return result;
   } finally {

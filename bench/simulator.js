@@ -16,7 +16,17 @@
  */
 import { fileURLToPath } from 'node:url';
 import { cpuDescription, isMain, statusOf } from './common.js';
-import { compareAtEqualAccuracy, measureColdStarts, measureLinearAlgebra, measureReference, measureRhs, measureSolvers, oneShot, PROBLEM, setUpProblem } from './simulator/measure.js';
+import {
+  compareAtEqualAccuracy,
+  measureColdStarts,
+  measureLinearAlgebra,
+  measureReference,
+  measureRhs,
+  measureSolvers,
+  oneShot,
+  PROBLEM,
+  setUpProblem,
+} from './simulator/measure.js';
 import { formatColdStarts, formatComparisons, formatHeader, formatLinearAlgebra, formatReference, formatRhs, formatSolvers } from './simulator/report.js';
 
 /**

@@ -26,8 +26,36 @@ import { formatLarge, formatMemory, formatModel, formatScaling, formatStartup, f
 
 /** What each part measures, full and --quick. */
 const CONFIG = {
-  quick: { startupRepeats: 3, scalingSamples: 100, scalingRepeats: 3, scalingSettings: [1, 2], largeSamples: 0, probeRounds: 1, probeVariants: ['worker'], memorySizes: [1000, 10000], memoryRounds: 1, slowDiskSamples: 5000, lsodaSamples: [0, 1], repeats: 3, lsodaRepeats: 1 },
-  full: { startupRepeats: 3, scalingSamples: 200, scalingRepeats: 3, scalingSettings: [0, 1, 2], largeSamples: 1000, probeRounds: 1, probeVariants: Object.keys(PROBE_VARIANTS), memorySizes: [2000, 20000, 200000], memoryRounds: 1, slowDiskSamples: 20000, lsodaSamples: [0, 1, 2, 3], repeats: 7, lsodaRepeats: 2 },
+  quick: {
+    startupRepeats: 3,
+    scalingSamples: 100,
+    scalingRepeats: 3,
+    scalingSettings: [1, 2],
+    largeSamples: 0,
+    probeRounds: 1,
+    probeVariants: ['worker'],
+    memorySizes: [1000, 10000],
+    memoryRounds: 1,
+    slowDiskSamples: 5000,
+    lsodaSamples: [0, 1],
+    repeats: 3,
+    lsodaRepeats: 1,
+  },
+  full: {
+    startupRepeats: 3,
+    scalingSamples: 200,
+    scalingRepeats: 3,
+    scalingSettings: [0, 1, 2],
+    largeSamples: 1000,
+    probeRounds: 1,
+    probeVariants: Object.keys(PROBE_VARIANTS),
+    memorySizes: [2000, 20000, 200000],
+    memoryRounds: 1,
+    slowDiskSamples: 20000,
+    lsodaSamples: [0, 1, 2, 3],
+    repeats: 7,
+    lsodaRepeats: 2,
+  },
 };
 
 /** A temp dir for datasets and trajectories, removed after `fn`. @template T @param {(dir: string) => T} fn */
@@ -52,7 +80,9 @@ export async function run(options = {}) {
   const started = performance.now();
   if (!existsSync(path.join(path.dirname(PIPELINE_BIN), '../dist/cli/main.js'))) throw new Error('build first: npx tsc -b');
   const cpu = cpuDescription();
-  log(`Sweep bench${quick ? ' (--quick)' : ''}: node ${process.version}, ${cpu}, availableParallelism ${os.availableParallelism()}; load average ${loadAverage()}`);
+  log(
+    `Sweep bench${quick ? ' (--quick)' : ''}: node ${process.version}, ${cpu}, availableParallelism ${os.availableParallelism()}; load average ${loadAverage()}`,
+  );
 
   const result = inTempDir((dir) => {
     // 0. Start-up

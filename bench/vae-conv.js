@@ -23,11 +23,18 @@ const L = 128;
  * @param {number} [seconds]
  */
 function time(fn, seconds = SECONDS / 3) {
-  const once = () => { const r = /** @type {tf.Tensor} */ (fn()); r.dataSync(); r.dispose(); };
+  const once = () => {
+    const r = /** @type {tf.Tensor} */ (fn());
+    r.dataSync();
+    r.dispose();
+  };
   once();
   let reps = 0;
   const t0 = performance.now();
-  while (performance.now() - t0 < seconds * 1000 || reps < 3) { once(); reps++; }
+  while (performance.now() - t0 < seconds * 1000 || reps < 3) {
+    once();
+    reps++;
+  }
   return (performance.now() - t0) / reps;
 }
 
@@ -44,11 +51,15 @@ function kernelTimes(label) {
   const f = tf.randomNormal(SHAPE.f, 0, 1, 'float32', 2);
   const dy = tf.randomNormal([...SHAPE.x.slice(0, 3), SHAPE.f[3]], 0, 1, 'float32', 3);
   // dimRoundingMode: undefined, as tf.conv2d's own gradient passes it.
-  const attrs = /** @type {import('@tensorflow/tfjs').NamedAttrMap} */ (/** @type {unknown} */ ({ strides: SHAPE.strides, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined }));
+  const attrs = /** @type {import('@tensorflow/tfjs').NamedAttrMap} */ (
+    /** @type {unknown} */ ({ strides: SHAPE.strides, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined })
+  );
   /** @type {{ kernels: string, forwardMs: number, filterGradMs: number | null, inputGradMs: number }} */
   const row = { kernels: label, forwardMs: 0, filterGradMs: null, inputGradMs: 0 };
   row.forwardMs = time(() => tf.conv2d(/** @type {tf.Tensor4D} */ (x), /** @type {tf.Tensor4D} */ (f), SHAPE.strides, 'same'));
-  row.filterGradMs = tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) ? time(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: SHAPE.f }), label === 'cpu' ? 1 : undefined) : null;
+  row.filterGradMs = tf.getKernel('Conv2DBackpropFilter', tf.getBackend())
+    ? time(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: SHAPE.f }), label === 'cpu' ? 1 : undefined)
+    : null;
   row.inputGradMs = time(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { ...attrs, inputShape: SHAPE.x }));
   tf.dispose([x, f, dy]);
   return row;
@@ -109,7 +120,9 @@ const f = (/** @type {number | null | undefined} */ x, d = 2) => (x == null ? 'm
 console.log(`Conv2D gradients, batch ${BATCH}, length ${L}, 32 -> 16 channels, kernel 5 (ms per call):`);
 console.log('kernels                          forward  filter gradient  input gradient');
 for (const r of rows) console.log(`${r.kernels.padEnd(32)} ${f(r.forwardMs).padStart(7)}  ${f(r.filterGradMs).padStart(15)}  ${f(r.inputGradMs).padStart(14)}`);
-console.log(`stock wasm has no Conv2DBackpropFilter; Conv3DBackpropFilterV2 as a stand-in: ${f(standIn)} ms (${f(standIn / (gemmRow.filterGradMs ?? NaN), 1)}x the GEMM kernel); cpu: ${f((cpuRow.filterGradMs ?? NaN) / (gemmRow.filterGradMs ?? NaN), 0)}x; stock input gradient ${f(stockRow.inputGradMs / gemmRow.inputGradMs, 1)}x the GEMM one`);
+console.log(
+  `stock wasm has no Conv2DBackpropFilter; Conv3DBackpropFilterV2 as a stand-in: ${f(standIn)} ms (${f(standIn / (gemmRow.filterGradMs ?? NaN), 1)}x the GEMM kernel); cpu: ${f((cpuRow.filterGradMs ?? NaN) / (gemmRow.filterGradMs ?? NaN), 0)}x; stock input gradient ${f(stockRow.inputGradMs / gemmRow.inputGradMs, 1)}x the GEMM one`,
+);
 console.log(`\nTraining throughput on wasm, batch ${BATCH}, latent 10 (ratio: to the dense baseline in this run):`);
 for (const r of archRows) console.log(`${r.name.padEnd(36)} ${f(r.samplesPerSecond, 0).padStart(7)} samples/s  ${f(r.samplesPerSecond / base)}x`);
 console.log(JSON.stringify({ bench: 'vae-conv', tfjs: tf.version.tfjs, kernels: rows, conv3dStandInFilterGradMs: standIn, architectures: archRows }));

@@ -31,7 +31,15 @@ const config = resolveVaeConfig({ seriesLength: L, latentDim: 10 });
 const h = config.hiddenUnits;
 const D = config.latentDim;
 /** @type {[number, number][]} */
-const dims = /** @type {[number, number][]} */ ([[L, h[0]], [h[0], h[1]], [h[1], D], [h[1], D], [D, h[1]], [h[1], h[0]], [h[0], L]]);
+const dims = /** @type {[number, number][]} */ ([
+  [L, h[0]],
+  [h[0], h[1]],
+  [h[1], D],
+  [h[1], D],
+  [D, h[1]],
+  [h[1], h[0]],
+  [h[0], L],
+]);
 const sumAB = dims.reduce((s, [a, b]) => s + a * b, 0);
 const FLOPS_PER_SAMPLE = 6 * sumAB;
 
@@ -39,19 +47,25 @@ const FLOPS_PER_SAMPLE = 6 * sumAB;
 /** @param {number} n */
 function makeData(n) {
   let s = 12345;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const x = new Float32Array(n * L);
   for (let i = 0; i < n; i++) {
-    const c = 0.5 + 3.5 * rnd(), ph = 6.283 * rnd(), k = 5 + 35 * rnd(), t0 = 0.2 + 0.6 * rnd(), w = rnd();
-    let lo = Infinity, hi = -Infinity;
+    const c = 0.5 + 3.5 * rnd(),
+      ph = 6.283 * rnd(),
+      k = 5 + 35 * rnd(),
+      t0 = 0.2 + 0.6 * rnd(),
+      w = rnd();
+    let lo = Infinity,
+      hi = -Infinity;
     const row = x.subarray(i * L, (i + 1) * L);
     for (let t = 0; t < L; t++) {
       const u = t / (L - 1);
       const v = w * Math.sin(6.283 * c * u + ph) + (1 - w) / (1 + Math.exp(-k * (u - t0)));
       row[t] = v;
-      lo = Math.min(lo, v); hi = Math.max(hi, v);
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
     }
-    for (let t = 0; t < L; t++) row[t] = (/** @type {number} */ (row[t]) - lo) / (hi - lo || 1);
+    for (let t = 0; t < L; t++) row[t] = ((row[t] ?? 0) - lo) / (hi - lo || 1);
   }
   return x;
 }
@@ -60,7 +74,11 @@ const data = makeData(N);
 
 function cpuInfo() {
   let text = '';
-  try { text = readFileSync('/proc/cpuinfo', 'utf8'); } catch { return null; }
+  try {
+    text = readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return null;
+  }
   const field = (/** @type {string} */ k) => (text.match(new RegExp(`^${k}\\s*:\\s*(.*)$`, 'm')) || [])[1];
   const flags = new Set((field('flags') || '').split(/\s+/));
   const mhz = Number(field('cpu MHz'));
@@ -70,7 +88,10 @@ function cpuInfo() {
   // Zen 4 executes 512-bit ops in two halves, so its real AVX-512 peak is half this.
   const perCycle = 2 * lanes * fma;
   return {
-    model: field('model name'), mhz, simdLanesF32: lanes, fma: fma === 2,
+    model: field('model name'),
+    mhz,
+    simdLanesF32: lanes,
+    fma: fma === 2,
     peakGflopsPerCore: (mhz * 1e6 * perCycle) / 1e9,
     // WebAssembly SIMD is 128-bit: 4 float32 lanes, at best 2 pipes x (mul + add) per cycle.
     wasmSimdPeakGflopsPerCore: (mhz * 1e6 * 2 * 4 * 2) / 1e9,
@@ -133,7 +154,10 @@ for (const name of ['tensorflow', 'wasm (stock)', 'wasm', 'cpu']) {
     else if (name === 'wasm') info = { ...(await initBackend('wasm')), patched: useExplicitTransposeMatMul('wasm') };
     else info = await initBackend(/** @type {import('@penvae/vae').BackendChoice} */ (name));
   } catch (e) {
-    if (e instanceof BackendError) { results.push({ backend: name, available: false, reason: e.message }); continue; }
+    if (e instanceof BackendError) {
+      results.push({ backend: name, available: false, reason: e.message });
+      continue;
+    }
     throw e;
   }
   const mmSize = name === 'cpu' ? 384 : 1024;
@@ -141,19 +165,35 @@ for (const name of ['tensorflow', 'wasm (stock)', 'wasm', 'cpu']) {
   const t = trainThroughput(name === 'cpu' ? Math.max(2, SECONDS / 2) : SECONDS);
   const achieved = (t.samplesPerSecond * FLOPS_PER_SAMPLE) / 1e9;
   results.push({
-    backend: name, available: true, wasmSimd: info.wasmSimd,
-    samplesPerSecond: t.samplesPerSecond, steps: t.steps, achievedGflops: achieved,
-    matmulSize: mmSize, matmulPeakGflops: peak, fractionOfMatmulPeak: achieved / peak,
+    backend: name,
+    available: true,
+    wasmSimd: info.wasmSimd,
+    samplesPerSecond: t.samplesPerSecond,
+    steps: t.steps,
+    achievedGflops: achieved,
+    matmulSize: mmSize,
+    matmulPeakGflops: peak,
+    fractionOfMatmulPeak: achieved / peak,
     fractionOfCpuPeak: cpu ? achieved / cpu.peakGflopsPerCore : null,
   });
 }
 
 const f = (/** @type {number | null | undefined} */ x, d = 1) => (x == null ? '-' : x.toFixed(d));
-console.log(`VAE training throughput: dense L=${L} [${h.join(', ')}] latent ${D}, batch ${BATCH}, ${FLOPS_PER_SAMPLE.toLocaleString('en')} FLOPs/sample (6 * sum a*b = 6 * ${sumAB})`);
-if (cpu) console.log(`CPU: ${cpu.model} @ ${cpu.mhz} MHz, ${cpu.simdLanesF32} f32 lanes${cpu.fma ? ' + FMA' : ''}: theoretical ${f(cpu.peakGflopsPerCore)} GFLOP/s per core (128-bit wasm SIMD ceiling ${f(cpu.wasmSimdPeakGflopsPerCore)})`);
+console.log(
+  `VAE training throughput: dense L=${L} [${h.join(', ')}] latent ${D}, batch ${BATCH}, ${FLOPS_PER_SAMPLE.toLocaleString('en')} FLOPs/sample (6 * sum a*b = 6 * ${sumAB})`,
+);
+if (cpu)
+  console.log(
+    `CPU: ${cpu.model} @ ${cpu.mhz} MHz, ${cpu.simdLanesF32} f32 lanes${cpu.fma ? ' + FMA' : ''}: theoretical ${f(cpu.peakGflopsPerCore)} GFLOP/s per core (128-bit wasm SIMD ceiling ${f(cpu.wasmSimdPeakGflopsPerCore)})`,
+  );
 console.log('backend       samples/s  GFLOP/s  matmul peak GFLOP/s (size)  % of matmul peak  % of CPU peak');
 for (const r of results) {
-  if (!r.available) { console.log(`${r.backend.padEnd(12)}  unavailable: ${r.reason}`); continue; }
-  console.log(`${r.backend.padEnd(12)}  ${f(r.samplesPerSecond, 0).padStart(9)}  ${f(r.achievedGflops, 2).padStart(7)}  ${f(r.matmulPeakGflops, 2).padStart(19)} (${r.matmulSize})  ${f(100 * r.fractionOfMatmulPeak).padStart(16)}  ${f(r.fractionOfCpuPeak === null ? null : 100 * r.fractionOfCpuPeak).padStart(13)}`);
+  if (!r.available) {
+    console.log(`${r.backend.padEnd(12)}  unavailable: ${r.reason}`);
+    continue;
+  }
+  console.log(
+    `${r.backend.padEnd(12)}  ${f(r.samplesPerSecond, 0).padStart(9)}  ${f(r.achievedGflops, 2).padStart(7)}  ${f(r.matmulPeakGflops, 2).padStart(19)} (${r.matmulSize})  ${f(100 * r.fractionOfMatmulPeak).padStart(16)}  ${f(r.fractionOfCpuPeak === null ? null : 100 * r.fractionOfCpuPeak).padStart(13)}`,
+  );
 }
 console.log(JSON.stringify({ bench: 'vae-train', tfjs: tf.version.tfjs, batch: BATCH, flopsPerSample: FLOPS_PER_SAMPLE, cpu, results }));

@@ -19,14 +19,35 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function writeProject(root: string, source: string): string {
   mkdirSync(join(root, 'src'), { recursive: true });
   writeFileSync(join(root, 'package.json'), JSON.stringify({ type: 'module' }));
-  writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { composite: true, strict: true, module: 'NodeNext', target: 'ES2022', lib: ['ES2022'], skipLibCheck: true, rootDir: 'src', outDir: 'dist', types: [] }, include: ['src'], exclude: ['src/**/*.test.ts'] }));
+  writeFileSync(
+    join(root, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        composite: true,
+        strict: true,
+        module: 'NodeNext',
+        target: 'ES2022',
+        lib: ['ES2022'],
+        skipLibCheck: true,
+        rootDir: 'src',
+        outDir: 'dist',
+        types: [],
+      },
+      include: ['src'],
+      exclude: ['src/**/*.test.ts'],
+    }),
+  );
   writeFileSync(join(root, 'src', 'value.ts'), source);
   return join(root, 'tsconfig.json');
 }
 
 /** What the built module exports, in a fresh process (no module cache). */
 function runBuilt(root: string): string {
-  return spawnSync(process.execPath, ['--input-type=module', '-e', `import { value } from ${JSON.stringify(join(root, 'dist', 'value.js'))}; console.log(value);`], { encoding: 'utf8' }).stdout.trim();
+  return spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `import { value } from ${JSON.stringify(join(root, 'dist', 'value.js'))}; console.log(value);`],
+    { encoding: 'utf8' },
+  ).stdout.trim();
 }
 
 describe('the build the tests run against', () => {
@@ -58,10 +79,12 @@ describe('the build the tests run against', () => {
     expect(staleSources(tsconfig)).toEqual([relative(process.cwd(), join(root, 'src', 'other.ts'))]);
   });
 
-  it('a source file that does not compile stops the run with the compiler\'s message', () => {
+  it("a source file that does not compile stops the run with the compiler's message", () => {
     const root = join(dir, 'broken');
     const tsconfig = writeProject(root, 'export const value: number = "text";\n');
-    expect(() => buildProjects(tsconfig)).toThrow(/-b .*tsconfig\.json failed \(exit \d\); the tests would run stale dist\/ code:[\s\S]*value\.ts.*Type 'string' is not assignable to type 'number'/);
+    expect(() => buildProjects(tsconfig)).toThrow(
+      /-b .*tsconfig\.json failed \(exit \d\); the tests would run stale dist\/ code:[\s\S]*value\.ts.*Type 'string' is not assignable to type 'number'/,
+    );
   });
 
   it('this repository was built from its current source before the tests started', () => {

@@ -6,7 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { startCli } from './cli-helpers.js';
 import { cliText, hasStackTrace, scratchFolder, tempDir } from './in-process.js';
 
-const SWEEP = ['simulate', '--network', 'oscillator', '--vary', 'templates[a->a].concentration=20:80:log', '--vary', 'parameters.exoVm=200:400', '--t-end', '3000', '--step', '10', '--no-progress'];
+const SWEEP = [
+  'simulate',
+  '--network',
+  'oscillator',
+  '--vary',
+  'templates[a->a].concentration=20:80:log',
+  '--vary',
+  'parameters.exoVm=200:400',
+  '--t-end',
+  '3000',
+  '--step',
+  '10',
+  '--no-progress',
+];
 
 /**
  * Where a test is not about worker threads, the sweep runs in the main thread: the rows do not
@@ -32,16 +45,37 @@ describe('sweeps (pipeline simulate --samples)', () => {
     expect(t.numRows).toBe(24);
     const names = t.schema.fields.map((f) => f.name);
     expect(names).toEqual([
-      'sample_id', 'network', 'family', 'seed', 'outcome', 'message', 'steps', 'rejected_steps', 'rhs_calls', 'jacobian_calls',
-      'templates[a->a].concentration', 'parameters.exoVm', 'raw.a', 'raw.b', 'raw.i',
-      'series', 'series_offset', 'series_scale', 'behaviour', 'period', 'amplitude',
+      'sample_id',
+      'network',
+      'family',
+      'seed',
+      'outcome',
+      'message',
+      'steps',
+      'rejected_steps',
+      'rhs_calls',
+      'jacobian_calls',
+      'templates[a->a].concentration',
+      'parameters.exoVm',
+      'raw.a',
+      'raw.b',
+      'raw.i',
+      'series',
+      'series_offset',
+      'series_scale',
+      'behaviour',
+      'period',
+      'amplitude',
     ]);
     const meta = t.schema.metadata;
     expect(JSON.parse(meta.get('penvae.network')!).name).toBe('oscillator');
     expect(JSON.parse(meta.get('penvae.sweep')!)).toMatchObject({ samples: 24, seed: 7, design: 'random' });
     expect(JSON.parse(meta.get('penvae.time_grid')!)).toEqual({ start: 0, step: 10, points: 301 });
     expect(JSON.parse(meta.get('penvae.normalization')!)).toEqual({
-      strand: 'a', window: [750, 3000], length: 128, scaling: 'minmax',
+      strand: 'a',
+      window: [750, 3000],
+      length: 128,
+      scaling: 'minmax',
       windowRule: 'auto: 16 of 24 samples oscillate; the first 25 % of the grid (start-up transient) is left out',
     });
     expect(JSON.parse(meta.get('penvae.solver')!)).toEqual({ name: 'rosenbrock', rtol: 1e-7, atol: 1e-14 });
@@ -68,7 +102,8 @@ describe('sweeps (pipeline simulate --samples)', () => {
     expect(readFileSync(one).equals(readFileSync(two))).toBe(true);
     expect(table(one).batches.map((b) => b.numRows)).toEqual([256, 44]);
     const shards = [1, 2, 3].map((i) => join(dir, `s${i}.arrow`));
-    for (const [i, s] of shards.entries()) expect((await cliText([...sweep, '--samples', '300', '--seed', '3', '--shard', `${i + 1}/3`, '--out', s])).code).toBe(0);
+    for (const [i, s] of shards.entries())
+      expect((await cliText([...sweep, '--samples', '300', '--seed', '3', '--shard', `${i + 1}/3`, '--out', s])).code).toBe(0);
     expect(table(shards[1]!).schema.metadata.get('penvae.shard')).toBe('2/3');
     expect(table(shards[1]!).getChild('sample_id')!.get(0)).toBe(100);
     const merged = join(dir, 'merged.arrow');
@@ -92,7 +127,11 @@ describe('sweeps (pipeline simulate --samples)', () => {
   });
 
   it.each([
-    ['an unknown path', ['--vary', 'templates[a->a].concentraton=1:2'], /no such quantity in network "oscillator" \(did you mean "templates\[a->a\]\.concentration"\?\); valid paths near it:/],
+    [
+      'an unknown path',
+      ['--vary', 'templates[a->a].concentraton=1:2'],
+      /no such quantity in network "oscillator" \(did you mean "templates\[a->a\]\.concentration"\?\); valid paths near it:/,
+    ],
     ['an empty range', ['--vary', 'parameters.exoVm=300:300'], /parameters\.exoVm=300:300: empty range; expected min < max/],
     ['a bad distribution', ['--vary', 'parameters.exoVm=200:300:normal'], /unknown distribution "normal" \(expected "uniform" or "log"/],
     ['a bad shard', ['--vary', 'parameters.exoVm=200:300', '--shard', '4/3'], /--shard 4\/3: expected i\/n with 1 <= i <= n/],
@@ -110,7 +149,9 @@ describe('sweeps (pipeline simulate --samples)', () => {
     const sweep = join(dir, 'sweep.json');
     writeFileSync(sweep, JSON.stringify({ samples: 4, design: 'grid', seed: 2, vary: [{ path: 'parameters.exoVm', min: 200, max: 400, levels: 4 }] }));
     const out = join(dir, 'grid.arrow');
-    expect((await cliText(['simulate', '--network', 'oscillator', '--sweep', sweep, '--t-end', '500', '--no-progress', '--out', out, ...MAIN_THREAD])).code).toBe(0);
+    expect(
+      (await cliText(['simulate', '--network', 'oscillator', '--sweep', sweep, '--t-end', '500', '--no-progress', '--out', out, ...MAIN_THREAD])).code,
+    ).toBe(0);
     const values = Array.from({ length: 4 }, (_, i) => Number(table(out).getChild('parameters.exoVm')!.get(i)));
     expect(values.map((v) => Math.round(v))).toEqual([200, 267, 333, 400]);
   });
@@ -121,7 +162,10 @@ describe('sweeps (pipeline simulate --samples)', () => {
       const out = join(d, `${signal}.arrow`);
       // Short simulations (600 min) reach the first progress line sooner; 5000 of them still
       // take far longer than the test waits.
-      const child = startCli(['simulate', '--network', 'oscillator', '--samples', '5000', '--vary', 'parameters.exoVm=200:400', '--t-end', '600', '--out', out], d);
+      const child = startCli(
+        ['simulate', '--network', 'oscillator', '--samples', '5000', '--vary', 'parameters.exoVm=200:400', '--t-end', '600', '--out', out],
+        d,
+      );
       let progressed = false;
       await new Promise<void>((resolve) => {
         child.stderr.on('data', (chunk: Buffer) => {
@@ -137,7 +181,12 @@ describe('sweeps (pipeline simulate --samples)', () => {
       expect(existsSync(out)).toBe(false);
       // SIGINT cleans up its temporary; after SIGKILL only a hidden temporary can remain.
       if (signal === 'SIGINT') expect(readdirSync(d).filter((f) => f.includes('SIGINT'))).toEqual([]);
-      else expect(readdirSync(d).filter((f) => f.includes('SIGKILL')).every((f) => f.startsWith('.SIGKILL.arrow.tmp-'))).toBe(true);
+      else
+        expect(
+          readdirSync(d)
+            .filter((f) => f.includes('SIGKILL'))
+            .every((f) => f.startsWith('.SIGKILL.arrow.tmp-')),
+        ).toBe(true);
     }
   }, 120_000);
 });
@@ -149,10 +198,30 @@ describe('baseline, normalize, inspect', () => {
   it('2000-sample oscillator sweep and 2000-sample baseline: written, read back, inspected and plotted', async () => {
     const osc = join(dir, 'osc.arrow');
     const base = join(dir, 'baseline.arrow');
-    const s = await cliText(['simulate', '--network', 'oscillator', '--samples', '2000', '--vary', 'templates[a->a].concentration=20:80:log', '--vary', 'parameters.exoVm=200:400', '--seed', '7', '--step', '10', '--no-progress', '--out', osc]);
+    const s = await cliText([
+      'simulate',
+      '--network',
+      'oscillator',
+      '--samples',
+      '2000',
+      '--vary',
+      'templates[a->a].concentration=20:80:log',
+      '--vary',
+      'parameters.exoVm=200:400',
+      '--seed',
+      '7',
+      '--step',
+      '10',
+      '--no-progress',
+      '--out',
+      osc,
+    ]);
     expect(s.code).toBe(0);
     expect((await cliText(['baseline', '--samples', '2000', '--length', '128', '--seed', '1', '--out', base])).code).toBe(0);
-    for (const [file, rows, family] of [[osc, 2000, 'oscillator'], [base, 2000, 'sin']] as const) {
+    for (const [file, rows, family] of [
+      [osc, 2000, 'oscillator'],
+      [base, 2000, 'sin'],
+    ] as const) {
       const svg = file.replace('.arrow', '.svg');
       const r = await cliText(['inspect', file, '--plot', svg]);
       expect(r.code).toBe(0);
@@ -191,9 +260,24 @@ describe('baseline, normalize, inspect', () => {
 
   it.each([
     ['inspect', 'a missing file', (d: string) => ['inspect', join(d, 'none.arrow')], /none\.arrow: cannot read the file \(ENOENT\)/],
-    ['inspect', 'a non-Arrow file', (d: string) => (writeFileSync(join(d, 'x.arrow'), 'not arrow'), ['inspect', join(d, 'x.arrow')]), /x\.arrow: not an Arrow IPC file/],
-    ['normalize', 'an unknown strand', (d: string) => ['normalize', join(dir, 'small.arrow'), '--strand', 'zz', '--out', join(d, 'o.arrow')], /--strand zz: not an observed series of this data \(observed: a, b, i\)/],
-    ['merge', 'files that are not shards', (d: string) => ['merge', join(dir, 'small.arrow'), join(dir, 'small.arrow'), '--out', join(d, 'm.arrow')], /every input must be a shard/],
+    [
+      'inspect',
+      'a non-Arrow file',
+      (d: string) => (writeFileSync(join(d, 'x.arrow'), 'not arrow'), ['inspect', join(d, 'x.arrow')]),
+      /x\.arrow: not an Arrow IPC file/,
+    ],
+    [
+      'normalize',
+      'an unknown strand',
+      (d: string) => ['normalize', join(dir, 'small.arrow'), '--strand', 'zz', '--out', join(d, 'o.arrow')],
+      /--strand zz: not an observed series of this data \(observed: a, b, i\)/,
+    ],
+    [
+      'merge',
+      'files that are not shards',
+      (d: string) => ['merge', join(dir, 'small.arrow'), join(dir, 'small.arrow'), '--out', join(d, 'm.arrow')],
+      /every input must be a shard/,
+    ],
   ])('%s rejects %s: exit 2, no stack trace, no output file', async (_cmd, _label, args, message) => {
     const d = scratch.fresh();
     const r = await cliText(args(d));

@@ -91,7 +91,10 @@ describe('file-system refusals are exit 2, naming the path', () => {
     expect(leftovers(svg)).toEqual([]);
   });
 
-  it.each([['EROFS', 'the file system is read-only'], ['EACCES', 'permission denied']])(
+  it.each([
+    ['EROFS', 'the file system is read-only'],
+    ['EACCES', 'permission denied'],
+  ])(
     '%s on the report folder of compare: exit 2 naming the folder, nothing left',
     async (code, reason) => {
       const out = join(dir, `report-${code}`);

@@ -77,7 +77,11 @@ function specs(): Record<string, Spec> {
         'max-steps': { ok: n('1', '10', '100000'), bad: BAD_NUMBERS, p: 0.25 },
         out: { ok: [], bad: [], p: 0.95, output: true },
         samples: { ok: n('1', '2', '3'), bad: n(...BAD_NUMBERS, '3e9'), p: 0.95 },
-        vary: { ok: n('parameters.exoVm=200:400', 'parameters.polVm=1000:2000:log', 'parameters.exoVm=200:400:3'), bad: n('templates[z->z].concentration=20:80:log', 'nope=1:2', 'parameters.exoVm=400:200', 'x'), p: 0.95 },
+        vary: {
+          ok: n('parameters.exoVm=200:400', 'parameters.polVm=1000:2000:log', 'parameters.exoVm=200:400:3'),
+          bad: n('templates[z->z].concentration=20:80:log', 'nope=1:2', 'parameters.exoVm=400:200', 'x'),
+          p: 0.95,
+        },
         design: { ok: n('random', 'grid', 'lhs'), bad: n('sobol'), p: 0.2 },
         seed: { ok: n('0', '7', '4294967295'), bad: n('4294967296', ...BAD_NUMBERS), p: 0.3 },
         workers: { ok: n('0', '0', '0', '0', '0', '1'), bad: n('-1', '1.5', 'abc', '2000'), p: 0.9 },
@@ -116,7 +120,10 @@ function specs(): Record<string, Spec> {
       options: { plot: { ok: [], bad: [], p: 0.08, output: true } },
     },
     merge: {
-      positional: [{ ok: n(f('s1.arrow')), bad: n(f('osc.arrow'), f('missing.arrow'), f('cut.arrow')) }, { ok: n(f('s2.arrow')), bad: n(f('s1.arrow'), f('base.arrow')), p: 0.8 }],
+      positional: [
+        { ok: n(f('s1.arrow')), bad: n(f('osc.arrow'), f('missing.arrow'), f('cut.arrow')) },
+        { ok: n(f('s2.arrow')), bad: n(f('s1.arrow'), f('base.arrow')), p: 0.8 },
+      ],
       options: { out: { ok: [], bad: [], p: 0.95, output: true } },
     },
     'sweep-paths': { options: { network: { ok: n('oscillator', 'predator-prey', f('my.json')), bad: n('nope', f('bad.json')), p: 0.95 } } },
@@ -171,7 +178,10 @@ function specs(): Record<string, Spec> {
       flags: { 'no-check': 0.5 },
       // Each success without --no-check spawns the bin for its check (~0.3 s).
       successes: 6,
-      rest: { ok: [['simulate', '--network', 'amplifier', '--samples', '4', '--vary', 'parameters.exoVm=200:400', '--t-end', '20', '--out', f('slurm-out.arrow')]], bad: [[], ['bogus'], ['simulate', '--network', 'nope', '--samples', '4', '--out', f('x.arrow')]] },
+      rest: {
+        ok: [['simulate', '--network', 'amplifier', '--samples', '4', '--vary', 'parameters.exoVm=200:400', '--t-end', '20', '--out', f('slurm-out.arrow')]],
+        bad: [[], ['bogus'], ['simulate', '--network', 'nope', '--samples', '4', '--out', f('x.arrow')]],
+      },
     },
     'slurm-status': { positional: [{ ok: [], bad: n(f('missing-dir'), f('existing-dir'), f('base.arrow')) }], options: {} },
     'slurm-resubmit': { positional: [{ ok: [], bad: n(f('missing-dir'), f('existing-dir')) }], options: {} },
@@ -220,7 +230,16 @@ function commandLine(table: Record<string, Spec>, successes: Record<string, numb
     if (random() >= (pool.p ?? 1)) continue;
     let v: string;
     if (pool.output) {
-      const ext = name === 'plot' ? pick(['.svg', '.png']) : key === 'simulate' ? pick(['.csv', '.json']) : command === 'networks' ? '.json' : ['train', 'compare', 'slurm'].includes(command) ? '' : '.arrow';
+      const ext =
+        name === 'plot'
+          ? pick(['.svg', '.png'])
+          : key === 'simulate'
+            ? pick(['.csv', '.json'])
+            : command === 'networks'
+              ? '.json'
+              : ['train', 'compare', 'slurm'].includes(command)
+                ? ''
+                : '.arrow';
       v = join(dir, outputName(ext, random() < badChance));
       if (!existsSync(v)) outputs.push(v);
     } else v = value(pool);
@@ -242,9 +261,41 @@ beforeAll(async () => {
     const r = await cli([...args, '--quiet']);
     if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.err.join('\n')}`);
   };
-  await ok(['simulate', '--network', 'oscillator', '--samples', '6', '--vary', 'parameters.exoVm=200:400', '--t-end', '200', '--step', '5', '--workers', '0', '--out', f('osc.arrow')]);
+  await ok([
+    'simulate',
+    '--network',
+    'oscillator',
+    '--samples',
+    '6',
+    '--vary',
+    'parameters.exoVm=200:400',
+    '--t-end',
+    '200',
+    '--step',
+    '5',
+    '--workers',
+    '0',
+    '--out',
+    f('osc.arrow'),
+  ]);
   for (const shard of ['1/2', '2/2']) {
-    await ok(['simulate', '--network', 'oscillator', '--samples', '4', '--vary', 'parameters.exoVm=200:400', '--t-end', '50', '--workers', '0', '--shard', shard, '--out', f(`s${shard[0]}.arrow`)]);
+    await ok([
+      'simulate',
+      '--network',
+      'oscillator',
+      '--samples',
+      '4',
+      '--vary',
+      'parameters.exoVm=200:400',
+      '--t-end',
+      '50',
+      '--workers',
+      '0',
+      '--shard',
+      shard,
+      '--out',
+      f(`s${shard[0]}.arrow`),
+    ]);
   }
   await ok(['baseline', '--samples', '60', '--length', '16', '--out', f('base.arrow')]);
   await ok(['baseline', '--samples', '4', '--length', '16', '--out', f('tiny.arrow')]);
@@ -289,10 +340,22 @@ describe('fuzz: every command with random option values', () => {
     }
     expect(problems, problems.join('\n\n')).toEqual([]);
     // The stream must reach past the option checks: every command succeeds or fails for real.
-    const succeeded = Object.entries(codes).filter(([, c]) => (c[0] ?? 0) > 0).map(([k]) => k);
-    expect(succeeded.sort(), JSON.stringify(codes)).toEqual(
-      ['baseline', 'compare', 'inspect', 'merge', 'networks', 'normalize', 'simulate', 'slurm', 'sweep-paths', 'train', 'validate'],
-    );
+    const succeeded = Object.entries(codes)
+      .filter(([, c]) => (c[0] ?? 0) > 0)
+      .map(([k]) => k);
+    expect(succeeded.sort(), JSON.stringify(codes)).toEqual([
+      'baseline',
+      'compare',
+      'inspect',
+      'merge',
+      'networks',
+      'normalize',
+      'simulate',
+      'slurm',
+      'sweep-paths',
+      'train',
+      'validate',
+    ]);
     expect(statSync(dir).isDirectory()).toBe(true);
   }, 600_000);
 });

@@ -45,20 +45,38 @@ describe('crashes and runaway work', () => {
   it.each([['0'], ['-1'], ['1.5'], ['abc']])('--max-steps %s is refused before anything starts (main thread and workers)', async (value) => {
     for (const workers of ['0', '2']) {
       const out = join(dir, `max-steps-${workers}.arrow`);
-      const args = [...SWEEP.filter((a, i) => a !== '--workers' && SWEEP[i - 1] !== '--workers'), '--workers', workers, '--samples', '4', '--max-steps', value, '--out', out];
+      const args = [
+        ...SWEEP.filter((a, i) => a !== '--workers' && SWEEP[i - 1] !== '--workers'),
+        '--workers',
+        workers,
+        '--samples',
+        '4',
+        '--max-steps',
+        value,
+        '--out',
+        out,
+      ];
       await refused(args, /--max-steps .*: expected an integer >= 1/, out);
     }
   });
 
   it('baseline --samples 1e9 is refused with the limit and why', async () => {
     const out = join(dir, 'huge.arrow');
-    await refused(['baseline', '--samples', '1e9', '--out', out], /--samples 1000000000: the dataset would take about .* but the disk holding .* has .* free/, out);
+    await refused(
+      ['baseline', '--samples', '1e9', '--out', out],
+      /--samples 1000000000: the dataset would take about .* but the disk holding .* has .* free/,
+      out,
+    );
     await refused(['baseline', '--samples', '3e9', '--out', out], /at most 2147483647 rows \(sample_id is a 32-bit integer\)/, out);
   });
 
   it('a sweep whose rows cannot be held in memory is refused with the limit and why', async () => {
     const out = join(dir, 'wide.arrow');
-    await refused([...SWEEP.slice(0, 5), '--samples', '4', '--t-end', '50000', '--step', '0.1', '--out', out], /each row would hold .* more than the .* a dataset row may have/, out);
+    await refused(
+      [...SWEEP.slice(0, 5), '--samples', '4', '--t-end', '50000', '--step', '0.1', '--out', out],
+      /each row would hold .* more than the .* a dataset row may have/,
+      out,
+    );
   });
 
   it('shows progress while a baseline is written', async () => {
@@ -98,7 +116,11 @@ describe('crashes and runaway work', () => {
 
   it.each([['0'], ['2']])('Ctrl-C stops a sweep on %s workers at once, leaving nothing', async (workers) => {
     const out = join(dir, `ctrl-c-${workers}.arrow`);
-    await interrupt(['simulate', '--network', 'oscillator', '--vary', 'parameters.exoVm=200:400', '--t-end', '600', '--samples', '5000', '--workers', workers, '--out', out], /simulate oscillator \[.*\] [1-9]\d*\/5000/, out);
+    await interrupt(
+      ['simulate', '--network', 'oscillator', '--vary', 'parameters.exoVm=200:400', '--t-end', '600', '--samples', '5000', '--workers', workers, '--out', out],
+      /simulate oscillator \[.*\] [1-9]\d*\/5000/,
+      out,
+    );
   });
 
   it('Ctrl-C stops a baseline at once, leaving nothing', async () => {
@@ -108,13 +130,20 @@ describe('crashes and runaway work', () => {
 
   it('Ctrl-C stops training between batches; the checkpoint stays for --resume', async () => {
     const out = join(dir, 'runs-ctrl-c');
-    const r = await interrupt(['train', '--data', base, '--out', out, '--epochs', '1000', '--latent', '2', '--hidden', '8', '--batch', '8', '--architecture', 'dense', '--verbose'], /^epoch 3\/1000/, join(out, 'model'));
+    const r = await interrupt(
+      ['train', '--data', base, '--out', out, '--epochs', '1000', '--latent', '2', '--hidden', '8', '--batch', '8', '--architecture', 'dense', '--verbose'],
+      /^epoch 3\/1000/,
+      join(out, 'model'),
+    );
     expect(r.err.join('\n')).toMatch(/continue with --resume/);
     expect(existsSync(join(out, 'checkpoint'))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).status).toBe('training');
     // Checkpoints reach the disk at most every 30 s, but Ctrl-C writes the last completed epoch:
     // --resume loses nothing that was printed as done.
-    const printed = r.err.map((l) => /^epoch (\d+)\/1000/.exec(l)?.[1]).filter((e) => e !== undefined).map(Number);
+    const printed = r.err
+      .map((l) => /^epoch (\d+)\/1000/.exec(l)?.[1])
+      .filter((e) => e !== undefined)
+      .map(Number);
     expect(printed.length).toBeGreaterThan(0);
     const saved = JSON.parse(readFileSync(join(out, 'checkpoint', 'checkpoint.json'), 'utf8')).epoch;
     expect(saved).toBe(Math.max(...printed));
@@ -150,7 +179,11 @@ describe('silent wrong answers', () => {
   it('a sweep file with a negative seed is refused', async () => {
     const sweep = join(dir, 'neg-seed.json');
     writeFileSync(sweep, JSON.stringify({ samples: 2, seed: -1, vary: [{ path: 'parameters.exoVm', min: 200, max: 400 }] }));
-    await refused(['simulate', '--network', 'oscillator', '--sweep', sweep, '--out', join(dir, 'neg.arrow')], /neg-seed\.json: seed: expected an integer from 0 to 4294967295/, join(dir, 'neg.arrow'));
+    await refused(
+      ['simulate', '--network', 'oscillator', '--sweep', sweep, '--out', join(dir, 'neg.arrow')],
+      /neg-seed\.json: seed: expected an integer from 0 to 4294967295/,
+      join(dir, 'neg.arrow'),
+    );
   });
 
   it.each([['-1'], ['1.5'], ['abc']])('--workers %s is refused', async (workers) => {
@@ -182,15 +215,19 @@ describe('compare checks the model against run.json', () => {
     for (const hash of Object.values(record.modelFiles)) expect(hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('refuses a run whose model/ was swapped for another run\'s (latent 3 beside a run.json that says 2)', async () => {
+  it("refuses a run whose model/ was swapped for another run's (latent 3 beside a run.json that says 2)", async () => {
     const swapped = join(dir, 'runs', 'swapped');
     cpSync(runA, swapped, { recursive: true });
     rmSync(join(swapped, 'model'), { recursive: true });
     cpSync(join(runB, 'model'), join(swapped, 'model'), { recursive: true });
-    await refused(['compare', '--run', swapped, '--out', join(dir, 'report-swapped')], /--run .*swapped: model\/ is not the model this run trained and evaluated \(.*encoder\/weights\.bin has changed/, join(dir, 'report-swapped'));
+    await refused(
+      ['compare', '--run', swapped, '--out', join(dir, 'report-swapped')],
+      /--run .*swapped: model\/ is not the model this run trained and evaluated \(.*encoder\/weights\.bin has changed/,
+      join(dir, 'report-swapped'),
+    );
   });
 
-  it('refuses a run whose encoder was replaced by another run\'s of the same shape', async () => {
+  it("refuses a run whose encoder was replaced by another run's of the same shape", async () => {
     const swapped = join(dir, 'runs', 'encoder-swapped');
     cpSync(runA, swapped, { recursive: true });
     rmSync(join(swapped, 'model', 'encoder'), { recursive: true });
@@ -247,7 +284,10 @@ describe('messages and leftovers', () => {
 
   it('--out in a folder that does not exist outside the working directory is refused and the folder not created', async () => {
     const missing = join(dir, 'no-such-dir', 'x.arrow');
-    await refused([...SWEEP, '--samples', '2', '--out', missing], /the folder .*no-such-dir does not exist; pipeline creates missing folders only inside the working directory/);
+    await refused(
+      [...SWEEP, '--samples', '2', '--out', missing],
+      /the folder .*no-such-dir does not exist; pipeline creates missing folders only inside the working directory/,
+    );
     expect(existsSync(join(dir, 'no-such-dir'))).toBe(false);
     await refused(['simulate', '--network', 'oscillator', '--out', '/nonexistent-dir/x.csv'], /the folder \/nonexistent-dir does not exist/);
     expect(existsSync('/nonexistent-dir')).toBe(false);
@@ -272,14 +312,18 @@ describe('messages and leftovers', () => {
 });
 
 describe('what users asked for', () => {
-  it.each([['svg'], ['png']])('simulate --plot draws one trajectory as %s', async (ext) => {
-    const out = join(dir, `trajectory.${ext}`);
-    const r = await ok(['simulate', '--network', 'oscillator', '--t-end', '500', '--plot', out]);
-    expect(r.out[0]).toMatch(/^oscillator/); // the summary is still printed
-    const bytes = readFileSync(out);
-    if (ext === 'svg') expect(bytes.toString('utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
-    else expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
-  }, 30_000);
+  it.each([['svg'], ['png']])(
+    'simulate --plot draws one trajectory as %s',
+    async (ext) => {
+      const out = join(dir, `trajectory.${ext}`);
+      const r = await ok(['simulate', '--network', 'oscillator', '--t-end', '500', '--plot', out]);
+      expect(r.out[0]).toMatch(/^oscillator/); // the summary is still printed
+      const bytes = readFileSync(out);
+      if (ext === 'svg') expect(bytes.toString('utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+      else expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    },
+    30_000,
+  );
 
   it('--quiet keeps results and errors, drops progress', async () => {
     const loud = await cli(['baseline', '--samples', '300', '--out', join(dir, 'loud.arrow')]);
@@ -305,19 +349,59 @@ describe('what users asked for', () => {
   });
 
   it('train shows a progress bar with the latest numbers; --verbose prints every epoch', async () => {
-    const bar = await cli(['train', '--data', base, '--out', join(dir, 'runs', 'bar'), '--epochs', '6', '--latent', '2', '--hidden', '8', '--batch', '16', '--architecture', 'dense'], { tty: true });
+    const bar = await cli(
+      [
+        'train',
+        '--data',
+        base,
+        '--out',
+        join(dir, 'runs', 'bar'),
+        '--epochs',
+        '6',
+        '--latent',
+        '2',
+        '--hidden',
+        '8',
+        '--batch',
+        '16',
+        '--architecture',
+        'dense',
+      ],
+      { tty: true },
+    );
     expect(bar.code).toBe(0);
     const redraws = bar.err.filter((l) => l.startsWith('\rtrain ['));
     expect(redraws.length).toBeGreaterThan(6);
     expect(redraws.at(-1)).toMatch(/epoch 6\/6 \| loss \S+ val \S+ recon \S+ kl \S+ active \d\/2 sigma \S+/);
     expect(bar.err.filter((l) => /^epoch \d+\/6 {2}loss/.test(l))).toEqual([]);
-    const verbose = await cli(['train', '--data', base, '--out', join(dir, 'runs', 'verbose'), '--epochs', '6', '--latent', '2', '--hidden', '8', '--batch', '16', '--architecture', 'dense', '--verbose']);
+    const verbose = await cli([
+      'train',
+      '--data',
+      base,
+      '--out',
+      join(dir, 'runs', 'verbose'),
+      '--epochs',
+      '6',
+      '--latent',
+      '2',
+      '--hidden',
+      '8',
+      '--batch',
+      '16',
+      '--architecture',
+      'dense',
+      '--verbose',
+    ]);
     expect(verbose.err.filter((l) => /^epoch \d+\/6 {2}loss .* kl\/dim /.test(l))).toHaveLength(6);
   }, 60_000);
 
-  it('sweep-paths shows each path\'s current value (defaults resolved)', async () => {
+  it("sweep-paths shows each path's current value (defaults resolved)", async () => {
     const r = await ok(['sweep-paths', '--network', 'oscillator']);
-    const row = (path: string) => r.out.find((l) => l.startsWith(`${path} `))?.split(/\s+/).at(-1);
+    const row = (path: string) =>
+      r.out
+        .find((l) => l.startsWith(`${path} `))
+        ?.split(/\s+/)
+        .at(-1);
     const file = JSON.parse(readFileSync(new URL(builtinNetworkUrl('oscillator')), 'utf8'));
     expect(Number(row('templates[a->a].concentration'))).toBe(file.templates[0].concentration);
     expect(Number(row('parameters.exoVm'))).toBeGreaterThan(0);
@@ -375,7 +459,11 @@ describe('train: options are checked before anything is written (issue 8, bad in
 
   it('refuses a dataset too small to split, naming how many rows are needed', async () => {
     const out = join(dir, 'runs', 'tiny');
-    await refused(['train', '--data', tiny, '--out', out, ...TRAIN], /--data: 4 usable rows .* cannot be split 0\.8,0\.1,0\.1 \(train 3, validation 0, test 1\); .* give at least 8 rows/, out);
+    await refused(
+      ['train', '--data', tiny, '--out', out, ...TRAIN],
+      /--data: 4 usable rows .* cannot be split 0\.8,0\.1,0\.1 \(train 3, validation 0, test 1\); .* give at least 8 rows/,
+      out,
+    );
   });
 
   it('refuses the same --data twice (same path, another spelling, or a copy)', async () => {
@@ -388,7 +476,7 @@ describe('train: options are checked before anything is written (issue 8, bad in
 });
 
 describe('the environment: a read-only or full disk is exit 2 naming the path', () => {
-  it('a read-only folder (EROFS/EACCES) is reported as the user\'s environment, not a bug', async () => {
+  it("a read-only folder (EROFS/EACCES) is reported as the user's environment, not a bug", async () => {
     if (process.getuid?.() === 0) {
       // root ignores permissions; a read-only bind mount needs privileges: check that a real
       // permission refusal of another kind (a file where a folder should be) is still exit 2.
@@ -400,7 +488,10 @@ describe('the environment: a read-only or full disk is exit 2 naming the path', 
     const ro = join(dir, 'read-only');
     mkdirSync(ro);
     execFileSync('chmod', ['555', ro]);
-    await refused(['simulate', '--network', 'oscillator', '--t-end', '100', '--out', join(ro, 'x.csv')], /cannot write .*read-only\/x\.csv: permission denied \(EACCES\)/);
+    await refused(
+      ['simulate', '--network', 'oscillator', '--t-end', '100', '--out', join(ro, 'x.csv')],
+      /cannot write .*read-only\/x\.csv: permission denied \(EACCES\)/,
+    );
     expect(readdirSync(ro)).toEqual([]);
   });
 });

@@ -49,7 +49,16 @@ describe('pipeline simulate (in process, as the bin runs it)', () => {
   ])('rejects %s with exit code 2, a clear message, no stack trace and no file', async (_label, args, message) => {
     const dir = scratch.fresh();
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ schemaVersion: 1, kind: 'pen', name: 'x', strands: [{ name: 'a', type: 'signal', K: 1 }], templates: [{ input: 'i', output: 'a', concentration: 1 }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        schemaVersion: 1,
+        kind: 'pen',
+        name: 'x',
+        strands: [{ name: 'a', type: 'signal', K: 1 }],
+        templates: [{ input: 'i', output: 'a', concentration: 1 }],
+      }),
+    );
     const r = await cliText(['simulate', ...args.map((a) => a.replace('BAD', bad).replace('OUT', join(dir, 'out')))]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
@@ -61,7 +70,17 @@ describe('pipeline simulate (in process, as the bin runs it)', () => {
     const dir = scratch.fresh();
     const net = join(dir, 'blowup.json');
     // X + X -> 3 X at a huge rate: finite-time blow-up.
-    writeFileSync(net, JSON.stringify({ schemaVersion: 1, kind: 'reactions', name: 'blowup', species: [{ name: 'X', initial: 10 }], reactions: [{ id: 'r', reactants: ['X', 'X'], products: ['X', 'X', 'X'], k: 1 }], time: { end: 100, step: 1 } }));
+    writeFileSync(
+      net,
+      JSON.stringify({
+        schemaVersion: 1,
+        kind: 'reactions',
+        name: 'blowup',
+        species: [{ name: 'X', initial: 10 }],
+        reactions: [{ id: 'r', reactants: ['X', 'X'], products: ['X', 'X', 'X'], k: 1 }],
+        time: { end: 100, step: 1 },
+      }),
+    );
     const r = await cliText(['simulate', '--network', net, '--out', join(dir, 'x.csv')]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/simulation of .*blowup\.json failed \((non-finite|step-too-small)\).*nothing was written/);
@@ -114,7 +133,17 @@ describe('the bin, spawned as a user runs it (end-to-end)', () => {
   it('exits 3 on a numerical failure and writes nothing', () => {
     const dir = scratch.fresh();
     const net = join(dir, 'blowup.json');
-    writeFileSync(net, JSON.stringify({ schemaVersion: 1, kind: 'reactions', name: 'blowup', species: [{ name: 'X', initial: 10 }], reactions: [{ id: 'r', reactants: ['X', 'X'], products: ['X', 'X', 'X'], k: 1 }], time: { end: 100, step: 1 } }));
+    writeFileSync(
+      net,
+      JSON.stringify({
+        schemaVersion: 1,
+        kind: 'reactions',
+        name: 'blowup',
+        species: [{ name: 'X', initial: 10 }],
+        reactions: [{ id: 'r', reactants: ['X', 'X'], products: ['X', 'X', 'X'], k: 1 }],
+        time: { end: 100, step: 1 },
+      }),
+    );
     const r = runCli(['simulate', '--network', net, '--out', join(dir, 'x.csv')]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/nothing was written/);

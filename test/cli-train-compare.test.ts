@@ -21,8 +21,40 @@ const ok = async (args: string[]) => {
 };
 
 beforeAll(async () => {
-  await ok(['simulate', '--network', 'oscillator', '--samples', '40', '--vary', 'templates[a->a].concentration=25:60:log', '--t-end', '2000', '--step', '10', '--seed', '1', '--no-progress', '--out', 'd/osc.arrow']);
-  await ok(['simulate', '--network', 'switch', '--samples', '40', '--vary', 'strands[a].initial=0.1:20:log', '--vary', 'strands[b].initial=0.1:20:log', '--seed', '2', '--no-progress', '--out', 'd/switch.arrow']);
+  await ok([
+    'simulate',
+    '--network',
+    'oscillator',
+    '--samples',
+    '40',
+    '--vary',
+    'templates[a->a].concentration=25:60:log',
+    '--t-end',
+    '2000',
+    '--step',
+    '10',
+    '--seed',
+    '1',
+    '--no-progress',
+    '--out',
+    'd/osc.arrow',
+  ]);
+  await ok([
+    'simulate',
+    '--network',
+    'switch',
+    '--samples',
+    '40',
+    '--vary',
+    'strands[a].initial=0.1:20:log',
+    '--vary',
+    'strands[b].initial=0.1:20:log',
+    '--seed',
+    '2',
+    '--no-progress',
+    '--out',
+    'd/switch.arrow',
+  ]);
   await ok(['baseline', '--samples', '80', '--seed', '3', '--out', 'd/baseline.arrow']);
   await ok(['baseline', '--samples', '20', '--length', '64', '--seed', '3', '--out', 'd/short.arrow']);
 }, 300_000);
@@ -44,7 +76,20 @@ describe('pipeline train', () => {
     expect(run.datasets[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(run.split.train.length + run.split.validation.length + run.split.test.length).toBe(80);
     expect(run.history).toHaveLength(6);
-    expect(Object.keys(run.history[0]).sort()).toEqual(['activeUnits', 'beta', 'epoch', 'kl', 'klPerDim', 'loss', 'recon', 'seconds', 'sigma', 'valKl', 'valLoss', 'valRecon']);
+    expect(Object.keys(run.history[0]).sort()).toEqual([
+      'activeUnits',
+      'beta',
+      'epoch',
+      'kl',
+      'klPerDim',
+      'loss',
+      'recon',
+      'seconds',
+      'sigma',
+      'valKl',
+      'valLoss',
+      'valRecon',
+    ]);
     expect(Object.keys(run.test).sort()).toEqual(['behaviour', 'decodability', 'latent', 'prior', 'relativeMse']);
     expect(Object.keys(run.test.relativeMse).sort()).toEqual(['byBehaviour', 'byFamily', 'pca', 'rows', 'vae']);
     expect(Object.keys(run.test.relativeMse.byFamily).sort()).toEqual(['oscillator', 'switch']);
@@ -96,14 +141,22 @@ describe('pipeline train', () => {
   }, 300_000);
 
   it.each([
-    ['a dataset without a normalised series column', () => {
-      // A penvae dataset (metadata kept) whose series column was dropped.
-      const t = tableFromIPC(readFileSync(join(dir, 'd/osc.arrow')));
-      const kept = t.select(t.schema.fields.map((f) => f.name).filter((n) => n !== 'series'));
-      writeFileSync(join(dir, 'd/noseries.arrow'), tableToIPC(kept, 'file'));
-      return ['--data', 'd/noseries.arrow'];
-    }, /d\/noseries\.arrow: dataset has no column series/],
-    ['datasets of mixed series lengths', () => ['--data', 'd/baseline.arrow', '--data', 'd/short.arrow'], /the datasets have different series lengths \(d\/baseline\.arrow: 128, d\/short\.arrow: 64\)/],
+    [
+      'a dataset without a normalised series column',
+      () => {
+        // A penvae dataset (metadata kept) whose series column was dropped.
+        const t = tableFromIPC(readFileSync(join(dir, 'd/osc.arrow')));
+        const kept = t.select(t.schema.fields.map((f) => f.name).filter((n) => n !== 'series'));
+        writeFileSync(join(dir, 'd/noseries.arrow'), tableToIPC(kept, 'file'));
+        return ['--data', 'd/noseries.arrow'];
+      },
+      /d\/noseries\.arrow: dataset has no column series/,
+    ],
+    [
+      'datasets of mixed series lengths',
+      () => ['--data', 'd/baseline.arrow', '--data', 'd/short.arrow'],
+      /the datasets have different series lengths \(d\/baseline\.arrow: 128, d\/short\.arrow: 64\)/,
+    ],
     ['an empty training split', () => ['--data', 'd/short.arrow', '--split', '0,0.5,0.5'], /the training split of 20 rows is empty/],
     ['a bad split', () => ['--data', 'd/short.arrow', '--split', '0.5,0.1'], /--split 0\.5,0\.1: expected 3 comma-separated numbers/],
   ])('rejects %s: exit 2, a clear message, no run directory', async (_label, args, message) => {
@@ -118,7 +171,10 @@ describe('pipeline train', () => {
   it('rejects a model directory written by another format version', async () => {
     await ok(['train', '--data', 'd/short.arrow', '--out', 'runs/old', '--epochs', '2', '--architecture', 'dense']);
     const vaeJson = join(dir, 'runs/old/model/vae.json');
-    writeFileSync(vaeJson, readFileSync(vaeJson, 'utf8').replace('"formatVersion":2', '"formatVersion":99').replace('"formatVersion": 2', '"formatVersion": 99'));
+    writeFileSync(
+      vaeJson,
+      readFileSync(vaeJson, 'utf8').replace('"formatVersion":2', '"formatVersion":99').replace('"formatVersion": 2', '"formatVersion": 99'),
+    );
     const r = await cliText(['compare', '--run', 'runs/old', '--out', 'reports/old'], cwd);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/vae\.json.*(version|formatVersion).*99/);
@@ -135,9 +191,29 @@ describe('pipeline compare', () => {
     expect(readdirSync(report).sort()).toEqual(['figures', 'index.html', 'metrics.json', 'report.md']);
     const m = JSON.parse(readFileSync(join(report, 'metrics.json'), 'utf8'));
     expect(Object.keys(m).sort()).toEqual(['evaluations', 'formatVersion', 'interpolations', 'packageVersion', 'runs', 'seed', 'summary', 'warnings']);
-    expect(m.evaluations.map((e: { run: string; domain: string }) => `${e.run}/${e.domain}`).sort()).toEqual(['baseline/cross', 'baseline/own', 'sim/cross', 'sim/own']);
+    expect(m.evaluations.map((e: { run: string; domain: string }) => `${e.run}/${e.domain}`).sort()).toEqual([
+      'baseline/cross',
+      'baseline/own',
+      'sim/cross',
+      'sim/own',
+    ]);
     for (const e of m.evaluations) {
-      expect(Object.keys(e).sort()).toEqual(['activeUnits', 'behaviour', 'data', 'decodability', 'domain', 'generation', 'klPerDim', 'latent', 'negativeElbo', 'prior', 'relativeMse', 'rows', 'run', 'unneededUnits']);
+      expect(Object.keys(e).sort()).toEqual([
+        'activeUnits',
+        'behaviour',
+        'data',
+        'decodability',
+        'domain',
+        'generation',
+        'klPerDim',
+        'latent',
+        'negativeElbo',
+        'prior',
+        'relativeMse',
+        'rows',
+        'run',
+        'unneededUnits',
+      ]);
       expect(Object.keys(e.behaviour.vae.overall).sort()).toEqual(['level', 'oscillating', 'preserved', 'rows', 'sameLabel']);
       expect(Object.keys(e.relativeMse).sort()).toEqual(['byBehaviour', 'byFamily', 'pca', 'rows', 'vae']);
       expect(Object.keys(e.negativeElbo).sort()).toEqual(['kl', 'recon', 'total']);
@@ -154,7 +230,10 @@ describe('pipeline compare', () => {
     for (const i of m.interpolations) expect(Object.keys(i).sort()).toEqual(['from', 'maxStepRatio', 'pathLengthRatio', 'roughness', 'run', 'steps', 'to']);
     const figures = readdirSync(join(report, 'figures')).sort();
     expect(figures).toEqual(
-      ['fig3-traces', 'fig4-reconstruction', 'fig5-latent-baseline', 'fig5-latent-sim', 'fig6-interpolation', 'metric-bars', 'training-curves'].flatMap((f) => [`${f}.png`, `${f}.svg`]),
+      ['fig3-traces', 'fig4-reconstruction', 'fig5-latent-baseline', 'fig5-latent-sim', 'fig6-interpolation', 'metric-bars', 'training-curves'].flatMap((f) => [
+        `${f}.png`,
+        `${f}.svg`,
+      ]),
     );
     for (const f of figures) {
       const bytes = readFileSync(join(report, 'figures', f));
@@ -176,23 +255,35 @@ describe('pipeline compare', () => {
     expect(md).toContain('![Figure 6 — latent interpolation](figures/fig6-interpolation.png)');
   }, 300_000);
 
-  it.skipIf(!existsSync('/usr/bin/chromium') && !process.env.PENVAE_CHROMIUM)('renders in headless Chromium: every image loads, no console errors, screenshot saved', async () => {
-    const r = await ok(['check-report', 'reports/cmp']);
-    expect(r.stdout).toMatch(/7\/7 images loaded, 0 errors/);
-    expect(statSync(join(dir, 'reports/cmp/screenshot.png')).size).toBeGreaterThan(50_000);
-  }, 120_000);
+  it.skipIf(!existsSync('/usr/bin/chromium') && !process.env.PENVAE_CHROMIUM)(
+    'renders in headless Chromium: every image loads, no console errors, screenshot saved',
+    async () => {
+      const r = await ok(['check-report', 'reports/cmp']);
+      expect(r.stdout).toMatch(/7\/7 images loaded, 0 errors/);
+      expect(statSync(join(dir, 'reports/cmp/screenshot.png')).size).toBeGreaterThan(50_000);
+    },
+    120_000,
+  );
 
   it.each([
     ['a --run pointing at nothing', ['--run', 'runs/nothing'], /--run runs\/nothing: no such directory/],
     ['a run directory without a model', ['--run', 'runs/empty'], /--run runs\/empty: not a run directory \(no run\.json\)/],
-    ['a dataset of another series length', ['--run', 'runs/sim', '--data', 'd/short.arrow'], /--data d\/short\.arrow: series of length 64, but the models expect 128/],
-  ])('rejects %s: exit 2, no report left behind', async (_label, args, message) => {
-    mkdirSync(join(dir, 'runs/empty'), { recursive: true });
-    const r = await cliText(['compare', ...args, '--out', 'reports/bad'], cwd);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(hasStackTrace(r.stderr)).toBe(false);
-    expect(existsSync(join(dir, 'reports/bad'))).toBe(false);
-    expect(readdirSync(join(dir, 'reports')).filter((f) => f.includes('bad'))).toEqual([]);
-  }, 120_000);
+    [
+      'a dataset of another series length',
+      ['--run', 'runs/sim', '--data', 'd/short.arrow'],
+      /--data d\/short\.arrow: series of length 64, but the models expect 128/,
+    ],
+  ])(
+    'rejects %s: exit 2, no report left behind',
+    async (_label, args, message) => {
+      mkdirSync(join(dir, 'runs/empty'), { recursive: true });
+      const r = await cliText(['compare', ...args, '--out', 'reports/bad'], cwd);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+      expect(existsSync(join(dir, 'reports/bad'))).toBe(false);
+      expect(readdirSync(join(dir, 'reports')).filter((f) => f.includes('bad'))).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -98,7 +98,18 @@ async function startOnce(): Promise<LocalSlurm> {
     for (const child of [...children].reverse()) await stopChild(child);
   };
   try {
-    const munge = ['--key-file', key, '--socket', socket, '--pid-file', join(dir, 'munge', 'munged.pid'), '--log-file', join(dir, 'log', 'munged.log'), '--seed-file', join(dir, 'munge', 'munged.seed')];
+    const munge = [
+      '--key-file',
+      key,
+      '--socket',
+      socket,
+      '--pid-file',
+      join(dir, 'munge', 'munged.pid'),
+      '--log-file',
+      join(dir, 'log', 'munged.log'),
+      '--seed-file',
+      join(dir, 'munge', 'munged.seed'),
+    ];
     start('munged', ['-F', ...munge]);
     await waitFor('munged to create its socket', () => existsSync(socket), 10_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${tail(join(dir, 'log', 'munged.log'))}`);
@@ -164,7 +175,11 @@ async function startOnce(): Promise<LocalSlurm> {
         // Cancel what is left (this cluster's jobs only: SLURM_CONF), let slurmd end the steps.
         spawnSync(findProgram('scancel')!, ['--full', '-u', 'root'], { env: { ...process.env, ...env } });
         const squeue = findProgram('squeue')!;
-        await waitFor('the queue to empty', () => spawnSync(squeue, ['-h'], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout.trim() === '', 20_000).catch(() => undefined);
+        await waitFor(
+          'the queue to empty',
+          () => spawnSync(squeue, ['-h'], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout.trim() === '',
+          20_000,
+        ).catch(() => undefined);
         await stopAll();
         rmSync(dir, { recursive: true, force: true });
       },

@@ -10,8 +10,16 @@ import { startLocalSlurm, waitFor, type LocalSlurm } from './slurm-cluster.js';
 /** The sweep every run here makes, as options and as the command line that says the same. */
 const SWEEP_OPTIONS = { network: 'oscillator', vary: ['templates[a->a].concentration=20:80:log', 'parameters.exoVm=200:400'], tEnd: 3000, step: 10, seed: 11 };
 const SWEEP = [
-  'simulate', '--network', SWEEP_OPTIONS.network, ...SWEEP_OPTIONS.vary.flatMap((v) => ['--vary', v]),
-  '--t-end', String(SWEEP_OPTIONS.tEnd), '--step', String(SWEEP_OPTIONS.step), '--seed', String(SWEEP_OPTIONS.seed),
+  'simulate',
+  '--network',
+  SWEEP_OPTIONS.network,
+  ...SWEEP_OPTIONS.vary.flatMap((v) => ['--vary', v]),
+  '--t-end',
+  String(SWEEP_OPTIONS.tEnd),
+  '--step',
+  String(SWEEP_OPTIONS.step),
+  '--seed',
+  String(SWEEP_OPTIONS.seed),
 ];
 
 /** The same sweep on this machine, in this process: what every cluster run must reproduce. */
@@ -33,7 +41,11 @@ describe('pipeline slurm scripts, run as plain shell scripts (no Slurm needed)',
     expect(r.stdout).toMatch(/sbatch --parsable .*osc\.slurm\/shards\.sbatch/);
     const folder = join(dir, 'datasets', 'osc.slurm');
     for (const task of [1, 2, 3]) {
-      const run = spawnSync('bash', [join(folder, 'shards.sbatch')], { cwd: dir, encoding: 'utf8', env: { ...process.env, SLURM_ARRAY_TASK_ID: String(task) } });
+      const run = spawnSync('bash', [join(folder, 'shards.sbatch')], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, SLURM_ARRAY_TASK_ID: String(task) },
+      });
       expect(run.status, run.stderr).toBe(0);
     }
     const merge = spawnSync('bash', [join(folder, 'merge.sbatch')], { cwd: dir, encoding: 'utf8' });
@@ -68,7 +80,22 @@ describe('on a real Slurm (munged, slurmctld, slurmd on this host; single node, 
   const cli = (args: string[]) => runCli(args, { cwd: dir, env: cluster!.env });
   const queueEmpty = () => spawnSync('squeue', ['-h'], { encoding: 'utf8', env: { ...process.env, ...cluster!.env } }).stdout.trim() === '';
   const submit = (name: string) =>
-    cli(['slurm', '--shards', '4', '--time', '00:10:00', '--submit', '--', ...SWEEP, '--samples', String(SAMPLES), '--workers', '1', '--out', join(dir, `${name}.arrow`)]);
+    cli([
+      'slurm',
+      '--shards',
+      '4',
+      '--time',
+      '00:10:00',
+      '--submit',
+      '--',
+      ...SWEEP,
+      '--samples',
+      String(SAMPLES),
+      '--workers',
+      '1',
+      '--out',
+      join(dir, `${name}.arrow`),
+    ]);
 
   it('a 4-shard sweep submitted with pipeline slurm --submit merges into the single-machine file, byte for byte', async (ctx) => {
     if (!cluster) return ctx.skip(unavailable);
@@ -81,7 +108,9 @@ describe('on a real Slurm (munged, slurmctld, slurmd on this host; single node, 
     expect(readFileSync(merged).equals(reference)).toBe(true);
     const status = cli(['slurm-status', join(dir, 'clean.slurm')]);
     expect(status.stdout).toMatch(/done\s+4\s+shards 1-4/);
-    expect(readdirSync(join(dir, 'clean.slurm', 'logs')).sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^merge-\d+\.log$/), expect.stringMatching(/^shards-4-\d+\.log$/)]));
+    expect(readdirSync(join(dir, 'clean.slurm', 'logs')).sort()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^merge-\d+\.log$/), expect.stringMatching(/^shards-4-\d+\.log$/)]),
+    );
   }, 300_000);
 
   it('a shard killed mid-way: merge names it, slurm-resubmit reruns only it, and the result is byte-identical', async (ctx) => {

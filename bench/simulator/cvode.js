@@ -56,7 +56,11 @@ function toC(statements) {
  * @param {NetworkSource} source
  */
 function generateDriver(name, source) {
-  const indent = (/** @type {string} */ text) => text.split('\n').map((line) => `  ${line}`).join('\n');
+  const indent = (/** @type {string} */ text) =>
+    text
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n');
   return `/* The "${name}" network as compileNetwork generates it (bench/simulator/cvode.js). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -171,9 +171,18 @@ export function measureRhs(net, yRef, repeats) {
   const rhs = { generated: 0, interpreted: 0 };
   const jac = { generated: 0, interpreted: 0 };
   for (let round = 0; round < 2; round++) {
-    for (const [kind, model] of /** @type {const} */ ([['generated', generated], ['interpreted', interpreted]])) {
-      rhs[kind] = Math.max(rhs[kind], callsPerSecond((y) => model.rhs(0, y, dy), states, repeats, budget));
-      jac[kind] = Math.max(jac[kind], callsPerSecond((y) => model.jacobian(0, y, J), states, repeats, budget));
+    for (const [kind, model] of /** @type {const} */ ([
+      ['generated', generated],
+      ['interpreted', interpreted],
+    ])) {
+      rhs[kind] = Math.max(
+        rhs[kind],
+        callsPerSecond((y) => model.rhs(0, y, dy), states, repeats, budget),
+      );
+      jac[kind] = Math.max(
+        jac[kind],
+        callsPerSecond((y) => model.jacobian(0, y, J), states, repeats, budget),
+      );
     }
   }
   return {
@@ -329,7 +338,10 @@ function solverConfigs() {
   /** @type {SolverConfig[]} */
   const configs = [];
   // rtol 1e-5 only for sparse: the low-accuracy end of the work-precision diagram, where CVODE's errors are.
-  for (const [linear, rtols] of /** @type {const} */ ([['dense', [1e-6, 1e-7, 1e-8]], ['sparse', [1e-5, 1e-6, 1e-7, 1e-8]]])) {
+  for (const [linear, rtols] of /** @type {const} */ ([
+    ['dense', [1e-6, 1e-7, 1e-8]],
+    ['sparse', [1e-5, 1e-6, 1e-7, 1e-8]],
+  ])) {
     for (const rtol of rtols) configs.push({ solver: 'rosenbrock', method: RODAS5P, linear, rtol, atol: 1e-14 });
   }
   configs.push({ solver: 'rosenbrock', method: RODAS4, linear: 'sparse', rtol: 1e-7, atol: 1e-14 });
@@ -376,13 +388,20 @@ function measureOursAndCvode({ model, grid, n, rows }, { yRef, range }, { repeat
   const runOne = (/** @type {SolverConfig} */ c) => {
     const start = performance.now();
     const o = { rtol: c.rtol, atol: c.atol, nonNegative: true };
-    const r = c.solver === 'odex'
-      ? integrateOdex(model, model.y0, grid, out, o)
-      : integrateRosenbrock(model, model.y0, grid, out, { ...o, ...(c.method ? { method: c.method } : {}), ...(c.linear === 'sparse' ? { linearSolver: sparseFactory } : {}) });
+    const r =
+      c.solver === 'odex'
+        ? integrateOdex(model, model.y0, grid, out, o)
+        : integrateRosenbrock(model, model.y0, grid, out, {
+            ...o,
+            ...(c.method ? { method: c.method } : {}),
+            ...(c.linear === 'sparse' ? { linearSolver: sparseFactory } : {}),
+          });
     return { ms: performance.now() - start, r };
   };
   /** @type {import('./cvode.js').CvodeBuild} */
-  const cvodeBuild = external ? buildCvode(PROBLEM.network, generateNetworkSource(loadBuiltin(PROBLEM.network)), dir) : { status: 'skipped', reason: 'external solvers disabled' };
+  const cvodeBuild = external
+    ? buildCvode(PROBLEM.network, generateNetworkSource(loadBuiltin(PROBLEM.network)), dir)
+    : { status: 'skipped', reason: 'external solvers disabled' };
   const cvodeFile = (/** @type {import('./cvode.js').CvodeSetting} */ s) => path.join(dir, `cvode-${s.rtol}-${s.atol}-${s.jacobian ? 'jac' : 'dq'}.bin`);
   /** @type {number[][]} */
   const cvodeTimes = CVODE_SETTINGS.map(() => []);
@@ -425,34 +444,41 @@ function measureOursAndCvode({ model, grid, n, rows }, { yRef, range }, { repeat
       default: c.solver === 'rosenbrock' && c.method === RODAS5P && c.rtol === 1e-7 && c.linear === (n >= SPARSE_SOLVER_MIN_STATES ? 'sparse' : 'dense'),
     };
   });
-  const cvode = cvodeBuild.status === 'ok'
-    ? /** @type {const} */ ({
-        status: 'ok',
-        version: `SUNDIALS ${cvodeStats[0]?.version}, gcc -O2`,
-        runs: CVODE_SETTINGS.map((s, i) => ({ ...s, .../** @type {import('./cvode.js').CvodeRun} */ (cvodeStats[i]), ms: cvodeTimes[i] ?? [], trajectory: cvodeFile(s) })),
-      })
-    : cvodeBuild;
+  const cvode =
+    cvodeBuild.status === 'ok'
+      ? /** @type {const} */ ({
+          status: 'ok',
+          version: `SUNDIALS ${cvodeStats[0]?.version}, gcc -O2`,
+          runs: CVODE_SETTINGS.map((s, i) => ({
+            ...s,
+            .../** @type {import('./cvode.js').CvodeRun} */ (cvodeStats[i]),
+            ms: cvodeTimes[i] ?? [],
+            trajectory: cvodeFile(s),
+          })),
+        })
+      : cvodeBuild;
   /** @type {RunRow[]} */
-  const cvodeRows = cvode.status === 'ok'
-    ? cvode.runs.map((r) => {
-        const { min, median } = summary(r.ms);
-        return {
-          solver: `CVODE BDF, dense LU (C), ${r.jacobian ? 'analytic' : 'DQ'} Jacobian`,
-          settings: `rtol ${fmtTol(r.rtol)} atol ${fmtTol(r.atol)}`,
-          rtol: r.rtol,
-          atol: r.atol,
-          msMin: min,
-          msMedian: median,
-          steps: r.steps,
-          rhsCalls: r.rhsCalls + r.rhsCallsJacobian,
-          jacobianCalls: r.jacobianCalls,
-          outcome: r.flag >= 0 ? 'converged' : `flag ${r.flag}`,
-          maxErrOverRange: maxErrorOverRange(readFloat64(r.trajectory), yRef, range, n, rows),
-          external: 'cvode',
-          analyticJacobian: r.jacobian,
-        };
-      })
-    : [];
+  const cvodeRows =
+    cvode.status === 'ok'
+      ? cvode.runs.map((r) => {
+          const { min, median } = summary(r.ms);
+          return {
+            solver: `CVODE BDF, dense LU (C), ${r.jacobian ? 'analytic' : 'DQ'} Jacobian`,
+            settings: `rtol ${fmtTol(r.rtol)} atol ${fmtTol(r.atol)}`,
+            rtol: r.rtol,
+            atol: r.atol,
+            msMin: min,
+            msMedian: median,
+            steps: r.steps,
+            rhsCalls: r.rhsCalls + r.rhsCallsJacobian,
+            jacobianCalls: r.jacobianCalls,
+            outcome: r.flag >= 0 ? 'converged' : `flag ${r.flag}`,
+            maxErrOverRange: maxErrorOverRange(readFloat64(r.trajectory), yRef, range, n, rows),
+            external: 'cvode',
+            analyticJacobian: r.jacobian,
+          };
+        })
+      : [];
   return { ours, cvode, cvodeRows, sparseFallbacks: sparseFactory.fallbacks };
 }
 
@@ -468,28 +494,37 @@ function measureLsoda({ model, n, rows }, { yRef, range }, { repeats, dir }) {
   if (unavailable) return { lsoda: /** @type {import('../common.js').LsodaResult} */ ({ status: 'skipped', reason: unavailable }), lsodaRows: [] };
   const reactionsFile = path.join(dir, 'oscillator-reactions.json');
   writeFileSync(reactionsFile, JSON.stringify(model.reactions));
-  const lsoda = runLsoda({ reactionsFile, dir, tEnd: PROBLEM.tEnd, step: PROBLEM.step, rtol: 1e-8, runs: ['loop:1e-6', 'loop:1e-10', 'vectorised:1e-10'], repeats });
+  const lsoda = runLsoda({
+    reactionsFile,
+    dir,
+    tEnd: PROBLEM.tEnd,
+    step: PROBLEM.step,
+    rtol: 1e-8,
+    runs: ['loop:1e-6', 'loop:1e-10', 'vectorised:1e-10'],
+    repeats,
+  });
   /** @type {RunRow[]} */
-  const lsodaRows = lsoda.status === 'ok'
-    ? lsoda.runs.map((r) => {
-        const { min, median } = summary(r.seconds.map((s) => s * 1000));
-        return {
-          solver: `scipy LSODA (${r.rhs === 'loop' ? 'Python loop' : 'vectorised numpy'} rhs, FD Jacobian)`,
-          settings: `rtol ${fmtTol(r.rtol)} atol ${fmtTol(r.atol)}`,
-          rtol: r.rtol,
-          atol: r.atol,
-          msMin: min,
-          msMedian: median,
-          steps: null,
-          rhsCalls: r.nfev,
-          jacobianCalls: r.njev,
-          outcome: r.status === 0 ? 'converged' : r.message,
-          maxErrOverRange: r.rows === rows ? maxErrorOverRange(readFloat64(r.trajectory), yRef, range, n, rows) : Infinity,
-          external: 'lsoda',
-          rhs: r.rhs,
-        };
-      })
-    : [];
+  const lsodaRows =
+    lsoda.status === 'ok'
+      ? lsoda.runs.map((r) => {
+          const { min, median } = summary(r.seconds.map((s) => s * 1000));
+          return {
+            solver: `scipy LSODA (${r.rhs === 'loop' ? 'Python loop' : 'vectorised numpy'} rhs, FD Jacobian)`,
+            settings: `rtol ${fmtTol(r.rtol)} atol ${fmtTol(r.atol)}`,
+            rtol: r.rtol,
+            atol: r.atol,
+            msMin: min,
+            msMedian: median,
+            steps: null,
+            rhsCalls: r.nfev,
+            jacobianCalls: r.njev,
+            outcome: r.status === 0 ? 'converged' : r.message,
+            maxErrOverRange: r.rows === rows ? maxErrorOverRange(readFloat64(r.trajectory), yRef, range, n, rows) : Infinity,
+            external: 'lsoda',
+            rhs: r.rhs,
+          };
+        })
+      : [];
   return { lsoda, lsodaRows };
 }
 

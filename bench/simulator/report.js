@@ -10,8 +10,10 @@ import { ONE_SHOT_RUNS, PROBLEM, REFERENCE } from './measure.js';
  * @param {Problem} problem
  */
 export function formatHeader({ n }) {
-  return `Simulator bench: built-in "${PROBLEM.network}" (${n} states), 0..${PROBLEM.tEnd} min, output every ${PROBLEM.step} min; ` +
-    `node ${process.version}, ${cpuDescription()}`;
+  return (
+    `Simulator bench: built-in "${PROBLEM.network}" (${n} states), 0..${PROBLEM.tEnd} min, output every ${PROBLEM.step} min; ` +
+    `node ${process.version}, ${cpuDescription()}`
+  );
 }
 
 /**
@@ -20,8 +22,10 @@ export function formatHeader({ n }) {
  */
 export function formatReference(reference) {
   const vsTrace = reference.vsDaccadTrace;
-  return `reference: RODAS5P rtol ${REFERENCE.rtol} atol ${REFERENCE.atol}: ${reference.steps} steps, ${fmtMs(reference.ms)}; ` +
-    `vs rtol 1e-11: ${fmtE(reference.vsRtol1e11)} of range; vs the DACCAD trace: ${fmtE(vsTrace?.maxErrOverRange)} of range over ${vsTrace?.columns} states (its stated accuracy ~1.5e-4)`;
+  return (
+    `reference: RODAS5P rtol ${REFERENCE.rtol} atol ${REFERENCE.atol}: ${reference.steps} steps, ${fmtMs(reference.ms)}; ` +
+    `vs rtol 1e-11: ${fmtE(reference.vsRtol1e11)} of range; vs the DACCAD trace: ${fmtE(vsTrace?.maxErrOverRange)} of range over ${vsTrace?.columns} states (its stated accuracy ~1.5e-4)`
+  );
 }
 
 /**
@@ -29,8 +33,10 @@ export function formatReference(reference) {
  * @param {ReturnType<typeof import('./measure.js').measureRhs>} rhs
  */
 export function formatRhs(rhs) {
-  return `rhs calls/s: generated ${(rhs.rhsCallsPerSecond.generated / 1e6).toFixed(2)} M, interpreted ` +
-    `${(rhs.rhsCallsPerSecond.interpreted / 1e6).toFixed(2)} M: ${rhs.rhsRatio.toFixed(1)}x; Jacobian ${rhs.jacobianRatio.toFixed(1)}x`;
+  return (
+    `rhs calls/s: generated ${(rhs.rhsCallsPerSecond.generated / 1e6).toFixed(2)} M, interpreted ` +
+    `${(rhs.rhsCallsPerSecond.interpreted / 1e6).toFixed(2)} M: ${rhs.rhsRatio.toFixed(1)}x; Jacobian ${rhs.jacobianRatio.toFixed(1)}x`
+  );
 }
 
 /**
@@ -42,8 +48,17 @@ export function formatLinearAlgebra(linearAlgebra) {
     '\nLinear algebra of one RODAS5P step (1 factorisation + 8 solves), best of repeats, us:',
     table(
       ['network', 'n', 'nnz', 'L+U', 'dense', 'sparse', 'sparse (no codegen)', 'dense/sparse', 'analysis+codegen'],
-      linearAlgebra.map((r) => [r.network, r.n, r.nonZeros, r.luNonZeros, r.stepUs.dense.toFixed(2), r.stepUs.sparse.toFixed(2),
-        r.stepUs.sparseInterpreted.toFixed(2), fmtX(r.denseOverSparse), `${fmtMs(r.factoryMs.min)} (first ${fmtMs(r.factoryMs.first)})`]),
+      linearAlgebra.map((r) => [
+        r.network,
+        r.n,
+        r.nonZeros,
+        r.luNonZeros,
+        r.stepUs.dense.toFixed(2),
+        r.stepUs.sparse.toFixed(2),
+        r.stepUs.sparseInterpreted.toFixed(2),
+        fmtX(r.denseOverSparse),
+        `${fmtMs(r.factoryMs.min)} (first ${fmtMs(r.factoryMs.first)})`,
+      ]),
     ),
   ].join('\n');
 }
@@ -75,8 +90,17 @@ export function formatSolvers({ all, lsoda, cvode }, { repeats, lsodaRepeats }) 
       `(LSODA: ${lsodaRepeats} runs). LSODA/this and CVODE/this: time of LSODA (rtol 1e-8 atol 1e-10) and of CVODE (rtol 1e-8 atol 1e-14, DQ Jacobian) over this row's (min times).`,
     table(
       ['solver', 'settings', 'ms min', 'ms median', 'steps', 'rhs calls', 'max err/range', 'LSODA/this', 'CVODE/this'],
-      all.map((r) => [r.solver + (r.default ? ' (default)' : ''), r.settings, r.msMin.toFixed(1), r.msMedian.toFixed(1), r.steps ?? '-', r.rhsCalls,
-        fmtE(r.maxErrOverRange), fmtX(r.lsodaOverThis), fmtX(r.cvodeOverThis)]),
+      all.map((r) => [
+        r.solver + (r.default ? ' (default)' : ''),
+        r.settings,
+        r.msMin.toFixed(1),
+        r.msMedian.toFixed(1),
+        r.steps ?? '-',
+        r.rhsCalls,
+        fmtE(r.maxErrOverRange),
+        fmtX(r.lsodaOverThis),
+        fmtX(r.cvodeOverThis),
+      ]),
     ),
   ];
   if (lsoda.status !== 'ok') lines.push(`LSODA: ${lsoda.status}: ${lsoda.reason}`);
@@ -91,11 +115,13 @@ export function formatSolvers({ all, lsoda, cvode }, { repeats, lsodaRepeats }) 
 export function formatComparisons(comparisons) {
   if (!comparisons.length) return null;
   return [
-    '\nAt equal or better accuracy (our fastest Rosenbrock run whose error is <= the external run\'s; and our time ' +
+    "\nAt equal or better accuracy (our fastest Rosenbrock run whose error is <= the external run's; and our time " +
       'interpolated log-log on the RODAS5P sparse curve at exactly its error):',
-    ...comparisons.map((c) => c.ours
-      ? `  ${c.external}: ${fmtMs(c.externalMs)}, err ${fmtE(c.externalErr)} -> ${c.ours}: ${fmtMs(c.oursMs ?? NaN)}, err ${fmtE(c.oursErr)}: ${fmtX(c.speedup)}` +
-        (c.oursInterpolatedMs ? `; interpolated at equal error: ${fmtMs(c.oursInterpolatedMs)}, ${fmtX(c.speedupInterpolated)}` : '')
-      : `  ${c.external}: ${fmtMs(c.externalMs)}, err ${fmtE(c.externalErr)} -> none of our runs is that accurate`),
+    ...comparisons.map((c) =>
+      c.ours
+        ? `  ${c.external}: ${fmtMs(c.externalMs)}, err ${fmtE(c.externalErr)} -> ${c.ours}: ${fmtMs(c.oursMs ?? NaN)}, err ${fmtE(c.oursErr)}: ${fmtX(c.speedup)}` +
+          (c.oursInterpolatedMs ? `; interpolated at equal error: ${fmtMs(c.oursInterpolatedMs)}, ${fmtX(c.speedupInterpolated)}` : '')
+        : `  ${c.external}: ${fmtMs(c.externalMs)}, err ${fmtE(c.externalErr)} -> none of our runs is that accurate`,
+    ),
   ].join('\n');
 }

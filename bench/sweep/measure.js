@@ -10,7 +10,17 @@ import { fileURLToPath } from 'node:url';
 import { createSampleRunner, loadNetwork, parseVary, prepareSweep, resolveNormalization, sampleValues } from '@penvae/pipeline';
 import { compileNetwork, createSparseSolverFactory, DEFAULT_TOLERANCES, integrateRosenbrock, makeTimeGrid, simulate } from '@penvae/simulator';
 import {
-  columnRanges, geomean, JIFFY_MS, lastJsonLine, lsodaUnavailable, maxErrorOverRange, procStat, readFloat64, runLsoda, runReportedPipeline, summary,
+  columnRanges,
+  geomean,
+  JIFFY_MS,
+  lastJsonLine,
+  lsodaUnavailable,
+  maxErrorOverRange,
+  procStat,
+  readFloat64,
+  runLsoda,
+  runReportedPipeline,
+  summary,
 } from '../common.js';
 
 /** @typedef {ReturnType<typeof summary>} Summary */
@@ -60,8 +70,22 @@ const distUrl = (file) => new URL(file, DIST).href;
  * @param {string} out
  */
 function sweepArgs(s, samples, workers, out) {
-  return ['simulate', '--network', s.network, '--samples', String(samples), ...s.vary.flatMap((v) => ['--vary', v]),
-    '--t-end', String(s.tEnd), '--step', String(s.step), '--out', out, '--workers', String(workers)];
+  return [
+    'simulate',
+    '--network',
+    s.network,
+    '--samples',
+    String(samples),
+    ...s.vary.flatMap((v) => ['--vary', v]),
+    '--t-end',
+    String(s.tEnd),
+    '--step',
+    String(s.step),
+    '--out',
+    out,
+    '--workers',
+    String(workers),
+  ];
 }
 
 /**
@@ -329,7 +353,11 @@ export async function probe(variant, count, importMs) {
       model.setValues(prepared.apply(sampleValues(prepared.spec, i).values));
       const y = new Float64Array(grid.length * model.size);
       const r = integrateRosenbrock(model, model.y0, grid, y, {
-        rtol: job.solver.rtol, atol: job.solver.atol, maxSteps: job.solver.maxSteps, nonNegative: true, ...(factory ? { linearSolver: factory } : {}),
+        rtol: job.solver.rtol,
+        atol: job.solver.atol,
+        maxSteps: job.solver.maxSteps,
+        nonNegative: true,
+        ...(factory ? { linearSolver: factory } : {}),
       });
       return r.stats.steps;
     };
@@ -356,7 +384,16 @@ export async function probe(variant, count, importMs) {
   const warm = [pass(), pass()];
   const warmMs = warm[0]?.ms.map((x, i) => Math.min(x, warm[1]?.ms[i] ?? Infinity)) ?? [];
   const warmBackground = warm.some((w) => w.backgroundCpuMs === null) ? null : Math.min(...warm.map((w) => w.backgroundCpuMs ?? NaN));
-  return { variant, loadMs, initMs, coldMs: cold.ms, warmMs, steps: cold.steps, coldBackgroundCpuMs: cold.backgroundCpuMs, warmBackgroundCpuMs: warmBackground };
+  return {
+    variant,
+    loadMs,
+    initMs,
+    coldMs: cold.ms,
+    warmMs,
+    steps: cold.steps,
+    coldBackgroundCpuMs: cold.backgroundCpuMs,
+    warmBackgroundCpuMs: warmBackground,
+  };
 }
 
 /**
@@ -528,7 +565,16 @@ export function measureVsLsoda(dir, indices, repeats, lsodaRepeats) {
     const yRef = new Float64Array(rows * n);
     const ref = integrateRosenbrock(model, model.y0, grid, yRef, { ...REFERENCE, nonNegative: true, maxSteps: 1e7 });
     if (ref.outcome !== 'converged') throw new Error(`reference of sample ${index} failed: ${ref.message}`);
-    return { index, values: Array.from(values), net, swapMs, yRef, range: columnRanges(yRef, n, rows), refSteps: ref.stats.steps, reactions: structuredClone(model.reactions) };
+    return {
+      index,
+      values: Array.from(values),
+      net,
+      swapMs,
+      yRef,
+      range: columnRanges(yRef, n, rows),
+      refSteps: ref.stats.steps,
+      reactions: structuredClone(model.reactions),
+    };
   });
   const first = samples[0];
   if (!first) throw new Error('no samples to compare with LSODA');
@@ -579,7 +625,11 @@ export function measureVsLsoda(dir, indices, repeats, lsodaRepeats) {
   const headline = (rhs) => {
     const rs = results.flatMap((r) => r.lsoda.filter((l) => l.rhs === rhs).slice(0, 1));
     if (!rs.length) return null;
-    return { min: Math.min(...rs.map((l) => l.speedup)), geomean: geomean(rs.map((l) => l.speedup)), allAtLeastAsAccurate: rs.every((l) => l.oursAtLeastAsAccurate) };
+    return {
+      min: Math.min(...rs.map((l) => l.speedup)),
+      geomean: geomean(rs.map((l) => l.speedup)),
+      allAtLeastAsAccurate: rs.every((l) => l.oursAtLeastAsAccurate),
+    };
   };
   return { python, states: n, rows, repeats, lsodaRepeats, referenceSelfCheck, samples: results, loop: headline('loop'), vectorised: headline('vectorised') };
 }
@@ -597,7 +647,15 @@ function runLsodaOnSample(dir, s, { names, n, rows, lsodaRepeats }) {
   try {
     const reactionsFile = path.join(sampleDir, 'reactions.json');
     writeFileSync(reactionsFile, JSON.stringify(s.reactions));
-    const result = runLsoda({ reactionsFile, dir: sampleDir, tEnd: OSC.tEnd, step: OSC.step, rtol: LSODA.rtol, runs: [`loop:${LSODA.atol}`, `vectorised:${LSODA.atol}`], repeats: lsodaRepeats });
+    const result = runLsoda({
+      reactionsFile,
+      dir: sampleDir,
+      tEnd: OSC.tEnd,
+      step: OSC.step,
+      rtol: LSODA.rtol,
+      runs: [`loop:${LSODA.atol}`, `vectorised:${LSODA.atol}`],
+      repeats: lsodaRepeats,
+    });
     if (result.status !== 'ok') return result;
     // LSODA's columns follow the reactions' species; ours the model's states (same names).
     const order = s.reactions.species.map((sp) => names.indexOf(sp.name));

@@ -4,14 +4,7 @@ import { UnknownNetworkError } from './errors.js';
  * The networks shipped with the simulator, as JSON files in the package's `networks/`
  * folder (each file's `description` says where it comes from). They double as test fixtures.
  */
-export const BUILTIN_NETWORKS = [
-  'oscillator',
-  'oscillator-damped',
-  'switch',
-  'amplifier',
-  'predator-prey',
-  'oscillator-montagne2011',
-] as const;
+export const BUILTIN_NETWORKS = ['oscillator', 'oscillator-damped', 'switch', 'amplifier', 'predator-prey', 'oscillator-montagne2011'] as const;
 
 /** A built-in network name. */
 export type BuiltinNetworkName = (typeof BUILTIN_NETWORKS)[number];

@@ -16,7 +16,12 @@ export { validateNetwork, parseNetwork, suggestName } from './network/validate.j
 export { makeChainNetwork } from './network/chain.js';
 export { resolvePenParameters, templateName } from './network/expand.js';
 export {
-  compileNetwork, generateNetworkSource, LARGE_NETWORK_MIN_STATES, MAX_STATE_VARIABLES, type CompiledNetwork, type NetworkSource,
+  compileNetwork,
+  generateNetworkSource,
+  LARGE_NETWORK_MIN_STATES,
+  MAX_STATE_VARIABLES,
+  type CompiledNetwork,
+  type NetworkSource,
 } from './network/compile.js';
 export { integrateRosenbrock, RODAS4, RODAS5P, type RosenbrockTableau } from './ode/rosenbrock.js';
 export { createDenseSolver, type IterationMatrixSolver } from './ode/linear-solver.js';
@@ -24,7 +29,14 @@ export { createSparseSolverFactory, type SparseSolverFactory, type SparseSolverO
 export { createSparseLowRankSolverFactory } from './ode/sparse-low-rank.js';
 export { integrateOdex } from './ode/odex.js';
 export {
-  simulate, simulateOnGrid, extractSeries, makeTimeGrid, resolveTimeGrid, SPARSE_SOLVER_MIN_STATES, type SimulateOptions, type SimulationResult,
+  simulate,
+  simulateOnGrid,
+  extractSeries,
+  makeTimeGrid,
+  resolveTimeGrid,
+  SPARSE_SOLVER_MIN_STATES,
+  type SimulateOptions,
+  type SimulationResult,
 } from './simulate.js';
 export { SOLVERS, SOLVER_DEFINITIONS, DEFAULT_SOLVER, DEFAULT_TOLERANCES, solverDefinition, type SolverName } from './solvers.js';
 export { analyzeSeries, type Behaviour, type SeriesAnalysis } from './analysis.js';

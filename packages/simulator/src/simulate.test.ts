@@ -146,7 +146,11 @@ describe('simulate: behaviour', () => {
     const result = simulate(loadBuiltin('oscillator'));
     const a = extractSeries(result, 'a');
     const late = (k: number) => k >= 3000;
-    const analysis = analyzeSeries(result.t.filter((_, k) => late(k)), a.filter((_, k) => late(k)), { skipFraction: 0 });
+    const analysis = analyzeSeries(
+      result.t.filter((_, k) => late(k)),
+      a.filter((_, k) => late(k)),
+      { skipFraction: 0 },
+    );
     expect(analysis.behaviour).toBe('oscillating');
     expect(analysis.period).toBeGreaterThan(293 * 0.98);
     expect(analysis.period).toBeLessThan(293 * 1.02);
@@ -285,4 +289,3 @@ describe('simulate: solvers and limits', () => {
     expect(call).toThrow(`1000000 output times x ${model.size} state variables`);
   });
 });
-

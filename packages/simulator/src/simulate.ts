@@ -92,7 +92,10 @@ export function simulate(network: Network | CompiledNetwork, options: SimulateOp
  * network's `time`; without either step, min(1, tEnd).
  * @throws OptionsError when neither the options nor the network give tEnd, or the grid is invalid
  */
-export function resolveTimeGrid(network: { readonly name: string; readonly time?: TimeGrid | undefined }, options: Pick<SimulateOptions, 'tEnd' | 'step'> = {}): Float64Array {
+export function resolveTimeGrid(
+  network: { readonly name: string; readonly time?: TimeGrid | undefined },
+  options: Pick<SimulateOptions, 'tEnd' | 'step'> = {},
+): Float64Array {
   const tEnd = options.tEnd ?? network.time?.end;
   const step = options.step ?? network.time?.step ?? (tEnd !== undefined ? Math.min(1, tEnd) : undefined);
   if (tEnd === undefined || step === undefined) {

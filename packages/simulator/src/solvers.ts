@@ -64,7 +64,7 @@ const DEFINITIONS = [
   },
   {
     name: 'odex',
-    description: 'GBS extrapolation, explicit: DACCAD\'s integrator family, slow on stiff networks',
+    description: "GBS extrapolation, explicit: DACCAD's integrator family, slow on stiff networks",
     rtol: 1e-9,
     atol: 1e-13,
     maxSteps: 1_000_000,
@@ -99,5 +99,8 @@ export function solverDefinition(name: string): SolverDefinition & { name: Solve
 
 /** Default tolerances per solver (from {@link SOLVER_DEFINITIONS}). */
 export const DEFAULT_TOLERANCES: Readonly<Record<SolverName, { rtol: number; atol: number }>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<SolverName, { rtol: number; atol: number }>, Object.fromEntries(DEFINITIONS.map((d) => [d.name, { rtol: d.rtol, atol: d.atol }]))),
+  Object.assign(
+    Object.create(null) as Record<SolverName, { rtol: number; atol: number }>,
+    Object.fromEntries(DEFINITIONS.map((d) => [d.name, { rtol: d.rtol, atol: d.atol }])),
+  ),
 );

@@ -58,7 +58,8 @@ describe('inference API', () => {
   });
 
   it('interpolates linearly between the two posterior means, endpoints included', () => {
-    const a = train.x.slice(0, L), b = train.x.slice(L, 2 * L);
+    const a = train.x.slice(0, L),
+      b = train.x.slice(L, 2 * L);
     const r = interpolate(model, a, b, 5);
     expect(r.t).toEqual([0, 0.25, 0.5, 0.75, 1]);
     const { mu } = encode(model, train.x.subarray(0, 2 * L), 2);
@@ -74,7 +75,8 @@ describe('inference API', () => {
   it('computes KL per dimension and active units from the posterior', () => {
     const s = latentStatistics(model, train);
     const { mu, logVar } = encode(model, train.x, train.n);
-    let kl0 = 0, m0 = 0;
+    let kl0 = 0,
+      m0 = 0;
     for (let i = 0; i < train.n; i++) {
       kl0 += 0.5 * (mu[i * D]! ** 2 + Math.exp(logVar[i * D]!) - 1 - logVar[i * D]!);
       m0 += mu[i * D]!;
@@ -91,7 +93,11 @@ describe('inference API', () => {
   });
 
   it.each([
-    { name: 'encode with a wrong size', run: () => encode(model, new Float32Array(L + 1), 1), msg: /x: expected n \* seriesLength = 1 \* 24 = 24 values; got 25/ },
+    {
+      name: 'encode with a wrong size',
+      run: () => encode(model, new Float32Array(L + 1), 1),
+      msg: /x: expected n \* seriesLength = 1 \* 24 = 24 values; got 25/,
+    },
     { name: 'decode with a wrong size', run: () => decode(model, new Float32Array(4), 1), msg: /z: expected n \* latentDim = 1 \* 3 = 3 values; got 4/ },
     { name: 'encode of a NaN', run: () => encode(model, new Float32Array(L).fill(Number.NaN), 1), msg: /x: value NaN at series 0, time step 0/ },
     { name: 'a plain array', run: () => encode(model, [1, 2] as unknown as Float32Array, 1), msg: /x: expected a Float32Array/ },

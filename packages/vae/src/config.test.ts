@@ -5,14 +5,40 @@ import { VaeConfigError } from './errors.js';
 describe('resolveVaeConfig', () => {
   it('fills every default', () => {
     const c = resolveVaeConfig({ seriesLength: 128 });
-    expect(c).toEqual({ seriesLength: 128, ...VAE_CONFIG_DEFAULTS, hiddenUnits: [...VAE_CONFIG_DEFAULTS.hiddenUnits], conv: { filters: [16, 32], kernelSize: 5, strides: 2 } });
+    expect(c).toEqual({
+      seriesLength: 128,
+      ...VAE_CONFIG_DEFAULTS,
+      hiddenUnits: [...VAE_CONFIG_DEFAULTS.hiddenUnits],
+      conv: { filters: [16, 32], kernelSize: 5, strides: 2 },
+    });
     expect(c.latentDim).toBe(10);
     expect(JSON.parse(JSON.stringify(c))).toEqual(c);
   });
 
   it('keeps given values', () => {
-    const c = resolveVaeConfig({ seriesLength: 64, latentDim: 3, encoder: 'conv', hiddenUnits: [32], decoderSigma: 0.1, beta: 4, klWarmupEpochs: 0, freeBits: 0.25, seed: 9, conv: { filters: [8] } });
-    expect(c).toMatchObject({ latentDim: 3, encoder: 'conv', hiddenUnits: [32], decoderSigma: 0.1, beta: 4, klWarmupEpochs: 0, freeBits: 0.25, seed: 9, conv: { filters: [8], kernelSize: 5, strides: 2 } });
+    const c = resolveVaeConfig({
+      seriesLength: 64,
+      latentDim: 3,
+      encoder: 'conv',
+      hiddenUnits: [32],
+      decoderSigma: 0.1,
+      beta: 4,
+      klWarmupEpochs: 0,
+      freeBits: 0.25,
+      seed: 9,
+      conv: { filters: [8] },
+    });
+    expect(c).toMatchObject({
+      latentDim: 3,
+      encoder: 'conv',
+      hiddenUnits: [32],
+      decoderSigma: 0.1,
+      beta: 4,
+      klWarmupEpochs: 0,
+      freeBits: 0.25,
+      seed: 9,
+      conv: { filters: [8], kernelSize: 5, strides: 2 },
+    });
   });
 
   it.each([
@@ -33,7 +59,11 @@ describe('resolveVaeConfig', () => {
     { partial: { seriesLength: 8, latentDims: 3 }, field: 'config.latentDims', found: 'unknown option' },
   ])('rejects $field ($found)', ({ partial, field, found }) => {
     let err: unknown;
-    try { resolveVaeConfig(partial as unknown as VaeConfig); } catch (e) { err = e; }
+    try {
+      resolveVaeConfig(partial as unknown as VaeConfig);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(VaeConfigError);
     expect((err as VaeConfigError).field).toBe(field);
     expect((err as Error).message).toContain(found);

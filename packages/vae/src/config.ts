@@ -153,8 +153,21 @@ export const VAE_CONFIG_DEFAULTS = Object.freeze({
 });
 
 const CONFIG_KEYS = new Set<string>([
-  'seriesLength', 'latentDim', 'encoder', 'decoder', 'linearPath', 'hiddenUnits', 'activation', 'conv',
-  'decoderSigma', 'sigmaFloor', 'sigmaGroups', 'beta', 'klWarmupEpochs', 'freeBits', 'seed',
+  'seriesLength',
+  'latentDim',
+  'encoder',
+  'decoder',
+  'linearPath',
+  'hiddenUnits',
+  'activation',
+  'conv',
+  'decoderSigma',
+  'sigmaFloor',
+  'sigmaGroups',
+  'beta',
+  'klWarmupEpochs',
+  'freeBits',
+  'seed',
 ]);
 const CONV_KEYS = new Set<string>(['filters', 'kernelSize', 'strides']);
 
@@ -243,12 +256,15 @@ export function resolveVaeConfig(partial: VaeConfig): ResolvedVaeConfig {
     strides: checkInteger('config.conv.strides', convIn.strides ?? d.conv.strides, 1),
   };
   const sigmaIn = partial.decoderSigma ?? d.decoderSigma;
-  const decoderSigma = sigmaIn === 'learned' || sigmaIn === 'per-series' ? sigmaIn : (() => {
-    if (typeof sigmaIn !== 'number') {
-      throw new VaeConfigError('config.decoderSigma', `expected a number > 0, 'learned' or 'per-series'; got ${describeValue(sigmaIn)}`);
-    }
-    return checkNumber('config.decoderSigma', sigmaIn, 0, true);
-  })();
+  const decoderSigma =
+    sigmaIn === 'learned' || sigmaIn === 'per-series'
+      ? sigmaIn
+      : (() => {
+          if (typeof sigmaIn !== 'number') {
+            throw new VaeConfigError('config.decoderSigma', `expected a number > 0, 'learned' or 'per-series'; got ${describeValue(sigmaIn)}`);
+          }
+          return checkNumber('config.decoderSigma', sigmaIn, 0, true);
+        })();
   const sigmaFloor = checkNumber('config.sigmaFloor', partial.sigmaFloor ?? d.sigmaFloor, 0, true);
   const groupsIn = partial.sigmaGroups ?? d.sigmaGroups;
   if (!Array.isArray(groupsIn) || groupsIn.some((g) => typeof g !== 'string' || g === '') || new Set(groupsIn).size !== groupsIn.length) {
@@ -262,7 +278,23 @@ export function resolveVaeConfig(partial: VaeConfig): ResolvedVaeConfig {
   const klWarmupEpochs = checkInteger('config.klWarmupEpochs', partial.klWarmupEpochs ?? d.klWarmupEpochs, 0);
   const freeBits = checkNumber('config.freeBits', partial.freeBits ?? d.freeBits, 0);
   const seed = checkInteger('config.seed', partial.seed ?? d.seed, 0, 0xffffffff);
-  return { seriesLength, latentDim, encoder, decoder, linearPath, hiddenUnits, activation, conv, decoderSigma, sigmaFloor, sigmaGroups, beta, klWarmupEpochs, freeBits, seed };
+  return {
+    seriesLength,
+    latentDim,
+    encoder,
+    decoder,
+    linearPath,
+    hiddenUnits,
+    activation,
+    conv,
+    decoderSigma,
+    sigmaFloor,
+    sigmaGroups,
+    beta,
+    klWarmupEpochs,
+    freeBits,
+    seed,
+  };
 }
 
 /**

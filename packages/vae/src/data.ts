@@ -46,8 +46,7 @@ export function checkSeriesSet(set: SeriesSet, name: string, expectedLength?: nu
   if (set.x.length !== set.n * set.length) {
     throw new VaeDataError(
       name,
-      `x has ${set.x.length} values but n * length = ${set.n} * ${set.length} = ${set.n * set.length}; ` +
-        'are the series of mixed lengths?',
+      `x has ${set.x.length} values but n * length = ${set.n} * ${set.length} = ${set.n * set.length}; ` + 'are the series of mixed lengths?',
     );
   }
   checkFinite(set.x, set.length, name);
@@ -64,7 +63,8 @@ export function checkSeriesSet(set: SeriesSet, name: string, expectedLength?: nu
  */
 export function checkGroups(set: SeriesSet, name: string, groups: number, required: boolean): void {
   if (set.group === undefined) {
-    if (required && groups > 0) throw new VaeDataError(name, `the model learns a sigma for each of ${groups} groups (config.sigmaGroups): give each series its group (set.group)`);
+    if (required && groups > 0)
+      throw new VaeDataError(name, `the model learns a sigma for each of ${groups} groups (config.sigmaGroups): give each series its group (set.group)`);
     return;
   }
   for (let i = 0; i < set.n; i++) {

@@ -53,7 +53,8 @@ export interface PcaBasis {
 export function initialiseLinearPath(model: VaeModel, pca: PcaBasis): void {
   const { latentDim: D, seriesLength: L } = model.config;
   if (model.config.linearPath !== 'pca') throw new Error('the model has no linear path');
-  if (pca.length !== L || pca.k > D) throw new Error(`PCA basis of length ${pca.length} with ${pca.k} components does not fit a model of length ${L}, latent ${D}`);
+  if (pca.length !== L || pca.k > D)
+    throw new Error(`PCA basis of length ${pca.length} with ${pca.k} components does not fit a model of length ${L}, latent ${D}`);
   const encKernel = new Float32Array(L * D);
   const encBias = new Float32Array(D);
   const decKernel = new Float32Array(D * L);
@@ -120,9 +121,7 @@ function buildEncoder(config: ResolvedVaeConfig): tf.LayersModel {
     h = tf.layers.flatten({ name: 'enc_flatten' }).apply(h) as tf.SymbolicTensor;
   }
   config.hiddenUnits.forEach((units, i) => {
-    h = tf.layers
-      .dense({ units, activation: config.activation, kernelInitializer: glorot(rng), name: `enc_dense_${i + 1}` })
-      .apply(h) as tf.SymbolicTensor;
+    h = tf.layers.dense({ units, activation: config.activation, kernelInitializer: glorot(rng), name: `enc_dense_${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });
   const linear = config.linearPath === 'pca';
   let zMean = tf.layers
@@ -130,7 +129,9 @@ function buildEncoder(config: ResolvedVaeConfig): tf.LayersModel {
     .apply(h) as tf.SymbolicTensor;
   if (linear) {
     // Set to the whitened PCA projection by `initialiseLinearPath`.
-    const zLinear = tf.layers.dense({ units: config.latentDim, kernelInitializer: 'zeros', trainable: false, name: LINEAR_LAYERS.encoder }).apply(input) as tf.SymbolicTensor;
+    const zLinear = tf.layers
+      .dense({ units: config.latentDim, kernelInitializer: 'zeros', trainable: false, name: LINEAR_LAYERS.encoder })
+      .apply(input) as tf.SymbolicTensor;
     zMean = tf.layers.add({ name: ENCODER_OUTPUT_NAMES[0] }).apply([zLinear, zMean]) as tf.SymbolicTensor;
   }
   // With the linear path the posterior starts narrow (sd e^-2 = 0.14 of the prior's) around the
@@ -162,9 +163,7 @@ function buildDecoder(config: ResolvedVaeConfig): tf.LayersModel {
   const input = tf.input({ shape: [config.latentDim], name: 'z' });
   let h: tf.SymbolicTensor = input;
   [...config.hiddenUnits].reverse().forEach((units, i) => {
-    h = tf.layers
-      .dense({ units, activation: config.activation, kernelInitializer: glorot(rng), name: `dec_dense_${i + 1}` })
-      .apply(h) as tf.SymbolicTensor;
+    h = tf.layers.dense({ units, activation: config.activation, kernelInitializer: glorot(rng), name: `dec_dense_${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });
   const linear = config.linearPath === 'pca';
   // With the linear path the network's output layer starts at zero: the decoder starts as PCA.
@@ -172,7 +171,9 @@ function buildDecoder(config: ResolvedVaeConfig): tf.LayersModel {
   const finish = (net: tf.SymbolicTensor): tf.LayersModel => {
     let out = net;
     if (linear) {
-      const xLinear = tf.layers.dense({ units: config.seriesLength, kernelInitializer: 'zeros', trainable: false, name: LINEAR_LAYERS.decoder }).apply(input) as tf.SymbolicTensor;
+      const xLinear = tf.layers
+        .dense({ units: config.seriesLength, kernelInitializer: 'zeros', trainable: false, name: LINEAR_LAYERS.decoder })
+        .apply(input) as tf.SymbolicTensor;
       out = tf.layers.add({ name: DECODER_OUTPUT_NAME }).apply([xLinear, net]) as tf.SymbolicTensor;
     }
     return tf.model({ inputs: input, outputs: out, name: 'decoder' });
@@ -191,14 +192,30 @@ function buildDecoder(config: ResolvedVaeConfig): tf.LayersModel {
   reversed.forEach((f, i) => {
     if (strides > 1) h = tf.layers.upSampling2d({ size: [strides, 1], name: `dec_upsample_${i + 1}` }).apply(h) as tf.SymbolicTensor;
     h = tf.layers
-      .conv2d({ filters: f, kernelSize: [kernelSize, 1], padding: 'same', activation: config.activation, kernelInitializer: glorot(rng), name: `dec_conv_${i + 1}` })
+      .conv2d({
+        filters: f,
+        kernelSize: [kernelSize, 1],
+        padding: 'same',
+        activation: config.activation,
+        kernelInitializer: glorot(rng),
+        name: `dec_conv_${i + 1}`,
+      })
       .apply(h) as tf.SymbolicTensor;
   });
   h = tf.layers
     .conv2d({ filters: 1, kernelSize: [kernelSize, 1], padding: 'same', kernelInitializer: outInit, name: 'dec_conv_out' })
     .apply(h) as tf.SymbolicTensor;
   const extra = l0 * strides ** filters.length - config.seriesLength;
-  if (extra > 0) h = tf.layers.cropping2D({ cropping: [[0, extra], [0, 0]], name: 'dec_crop' }).apply(h) as tf.SymbolicTensor;
+  if (extra > 0)
+    h = tf.layers
+      .cropping2D({
+        cropping: [
+          [0, extra],
+          [0, 0],
+        ],
+        name: 'dec_crop',
+      })
+      .apply(h) as tf.SymbolicTensor;
   return finish(tf.layers.reshape({ targetShape: [config.seriesLength], name: outName }).apply(h) as tf.SymbolicTensor);
 }
 
@@ -271,7 +288,9 @@ export function sigmaSpec(model: VaeModel, groups?: Int32Array): SigmaSpec {
     // A one-hot product rather than tf.gather: gather's gradient (UnsortedSegmentSum) has no
     // wasm kernel.
     const oneHot = new Float32Array(groups.length * G);
-    groups.forEach((g, i) => { oneHot[i * G + g] = 1; });
+    groups.forEach((g, i) => {
+      oneHot[i * G + g] = 1;
+    });
     return tf.reshape(tf.matMul(tf.tensor2d(oneHot, [groups.length, G]), tf.reshape(model.logSigma, [G, 1])), [groups.length]);
   }
   const { decoderSigma, sigmaFloor } = model.config;

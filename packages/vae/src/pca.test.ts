@@ -7,9 +7,16 @@ import { Prng } from './random.js';
 function crossData(): { x: Float64Array; n: number; a: number[]; b: number[] } {
   const a: number[] = [];
   const b: number[] = [];
-  for (const ai of [-2, -1, 1, 2]) for (const bi of [-0.5, 0.5]) { a.push(ai); b.push(bi); }
+  for (const ai of [-2, -1, 1, 2])
+    for (const bi of [-0.5, 0.5]) {
+      a.push(ai);
+      b.push(bi);
+    }
   const x = new Float64Array(a.length * 2);
-  a.forEach((ai, i) => { x[2 * i] = ai + b[i]! + 3; x[2 * i + 1] = ai - b[i]! - 1; });
+  a.forEach((ai, i) => {
+    x[2 * i] = ai + b[i]! + 3;
+    x[2 * i + 1] = ai - b[i]! - 1;
+  });
   return { x, n: a.length, a, b };
 }
 
@@ -27,7 +34,12 @@ describe('symmetricEigen', () => {
     const N = 20;
     const rng = new Prng(3);
     const A = new Float64Array(N * N);
-    for (let i = 0; i < N; i++) for (let j = i; j < N; j++) { const v = rng.uniform(-1, 1); A[i * N + j] = v; A[j * N + i] = v; }
+    for (let i = 0; i < N; i++)
+      for (let j = i; j < N; j++) {
+        const v = rng.uniform(-1, 1);
+        A[i * N + j] = v;
+        A[j * N + i] = v;
+      }
     const { values, vectors } = symmetricEigen(A, N);
     for (let k = 0; k < N; k++) {
       for (let i = 0; i < N; i++) {
@@ -71,7 +83,9 @@ describe('fitPca', () => {
   });
 
   it('reconstructs data of exact rank k exactly with k components, and not with k - 1', () => {
-    const n = 60, L = 16, k = 3;
+    const n = 60,
+      L = 16,
+      k = 3;
     const rng = new Prng(11);
     const basis = Array.from({ length: k * L }, () => rng.uniform(-1, 1));
     const offset = Array.from({ length: L }, () => rng.uniform(-2, 2));
@@ -105,7 +119,11 @@ describe('fitPca', () => {
     { name: 'no series', call: () => fitPca(new Float64Array(0), 0, 2, 1), field: 'x' },
   ])('rejects $name with a VaeDataError', ({ call, field }) => {
     expect(call).toThrow(VaeDataError);
-    try { call(); } catch (e) { expect((e as VaeDataError).field).toBe(field); }
+    try {
+      call();
+    } catch (e) {
+      expect((e as VaeDataError).field).toBe(field);
+    }
   });
 });
 

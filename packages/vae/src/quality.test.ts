@@ -17,18 +17,37 @@ import { splitSynthetic, useBackend } from './test-support/backend.js';
 import type { Family } from './test-support/synthetic.js';
 import { trainVae } from './train.js';
 
-beforeAll(async () => { await useBackend('wasm'); });
+beforeAll(async () => {
+  await useBackend('wasm');
+});
 
-async function compare(L: number, sizes: [number, number, number], latentDim: number, options: { epochs?: number; hiddenUnits?: number[]; families?: Family[] } = {}) {
+async function compare(
+  L: number,
+  sizes: [number, number, number],
+  latentDim: number,
+  options: { epochs?: number; hiddenUnits?: number[]; families?: Family[] } = {},
+) {
   const { train, validation, test } = splitSynthetic(sizes, L, 2024, options.families);
-  const r = await trainVae({ train, validation }, {
-    config: { seriesLength: L, latentDim, ...(options.hiddenUnits ? { hiddenUnits: options.hiddenUnits } : {}) },
-    ...(options.epochs ? { epochs: options.epochs } : {}),
-  });
+  const r = await trainVae(
+    { train, validation },
+    {
+      config: { seriesLength: L, latentDim, ...(options.hiddenUnits ? { hiddenUnits: options.hiddenUnits } : {}) },
+      ...(options.epochs ? { epochs: options.epochs } : {}),
+    },
+  );
   try {
     const vae = relativeMse(test.x, reconstruct(r.model, test.x, test.n), L);
     const pca = relativeMse(test.x, pcaReconstruct(fitPca(train.x, train.n, L, latentDim), test.x, test.n), L);
-    return { latentDim, vae, pca, ratio: pca / vae, activeUnits: activeUnits(r.model, test), epochs: r.history.length, bestEpoch: r.bestEpoch, seconds: r.history.reduce((s, h) => s + h.seconds, 0) };
+    return {
+      latentDim,
+      vae,
+      pca,
+      ratio: pca / vae,
+      activeUnits: activeUnits(r.model, test),
+      epochs: r.history.length,
+      bestEpoch: r.bestEpoch,
+      seconds: r.history.reduce((s, h) => s + h.seconds, 0),
+    };
   } finally {
     disposeVae(r.model);
   }
@@ -43,11 +62,15 @@ describe('VAE vs PCA', () => {
     expect(q.vae).toBeLessThan(q.pca);
   }, 120_000);
 
-  it.runIf(process.env['VAE_QUALITY'] === '1')('full check: L = 128, 2000 series, defaults, latent 10 and 3', async () => {
-    const rows = [];
-    for (const latentDim of [10, 3]) rows.push(await compare(128, [2000, 300, 500], latentDim));
-    console.log(JSON.stringify({ quality: rows }));
-    console.table(rows);
-    expect(rows[0]!.vae).toBeLessThan(rows[0]!.pca);
-  }, 1_800_000);
+  it.runIf(process.env['VAE_QUALITY'] === '1')(
+    'full check: L = 128, 2000 series, defaults, latent 10 and 3',
+    async () => {
+      const rows = [];
+      for (const latentDim of [10, 3]) rows.push(await compare(128, [2000, 300, 500], latentDim));
+      console.log(JSON.stringify({ quality: rows }));
+      console.table(rows);
+      expect(rows[0]!.vae).toBeLessThan(rows[0]!.pca);
+    },
+    1_800_000,
+  );
 });

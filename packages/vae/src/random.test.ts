@@ -3,7 +3,9 @@ import { deriveSeed, Prng } from './random.js';
 
 describe('Prng', () => {
   it('gives the same stream for the same seed and another for another seed', () => {
-    const a = new Prng(42), b = new Prng(42), c = new Prng(43);
+    const a = new Prng(42),
+      b = new Prng(42),
+      c = new Prng(43);
     const sa = Array.from({ length: 8 }, () => a.nextUint32());
     expect(Array.from({ length: 8 }, () => b.nextUint32())).toEqual(sa);
     expect(Array.from({ length: 8 }, () => c.nextUint32())).not.toEqual(sa);
@@ -19,7 +21,9 @@ describe('Prng', () => {
   it('draws uniforms in [0, 1) and normals with mean 0 and variance 1 (within 4 standard errors)', () => {
     const r = new Prng(1);
     const N = 40000;
-    let su = 0, sn = 0, sn2 = 0;
+    let su = 0,
+      sn = 0,
+      sn2 = 0;
     for (let i = 0; i < N; i++) {
       const u = r.nextFloat();
       expect(u >= 0 && u < 1).toBe(true);
@@ -36,7 +40,11 @@ describe('Prng', () => {
   it('nextInt is within range and hits every value', () => {
     const r = new Prng(5);
     const seen = new Set<number>();
-    for (let i = 0; i < 1000; i++) { const k = r.nextInt(7); expect(k >= 0 && k < 7).toBe(true); seen.add(k); }
+    for (let i = 0; i < 1000; i++) {
+      const k = r.nextInt(7);
+      expect(k >= 0 && k < 7).toBe(true);
+      seen.add(k);
+    }
     expect(seen.size).toBe(7);
   });
 

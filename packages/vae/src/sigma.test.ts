@@ -13,14 +13,22 @@ import { fitPca, pcaReconstruct, relativeMse } from './pca.js';
 import { splitSynthetic, useBackend } from './test-support/backend.js';
 import { evaluateSet, trainVae } from './train.js';
 
-beforeAll(async () => { await useBackend('wasm'); });
+beforeAll(async () => {
+  await useBackend('wasm');
+});
 
 const L = 32;
 
 describe('gaussianNll with a per-series sigma', () => {
   it('equals (L/2)(1 + log(2 pi MSE_i)) above the floor and the fixed-sigma NLL at the floor below it', () => {
-    const x = tf.tensor2d([[0, 0, 0, 0], [1, 1, 1, 1]]);
-    const xHat = tf.tensor2d([[0.1, -0.1, 0.1, -0.1], [1.0001, 1, 1, 1]]);
+    const x = tf.tensor2d([
+      [0, 0, 0, 0],
+      [1, 1, 1, 1],
+    ]);
+    const xHat = tf.tensor2d([
+      [0.1, -0.1, 0.1, -0.1],
+      [1.0001, 1, 1, 1],
+    ]);
     const got = gaussianNll(x, xHat, { perSeriesFloor: 0.01 }).arraySync();
     // Row 0: MSE 0.01 > floor^2 1e-4: the optimum sigma^2 = MSE.
     expect(got[0]).toBeCloseTo(2 * (1 + Math.log(2 * Math.PI * 0.01)), 4);
@@ -56,7 +64,9 @@ describe('a learned sigma per group', () => {
     const { train } = splitSynthetic([16, 0, 0], L, 5);
     const config: VaeConfig = { seriesLength: L, latentDim: 2, hiddenUnits: [8], sigmaGroups: ['a', 'b'] };
     await expect(trainVae({ train }, { config, epochs: 1 })).rejects.toThrow(/give each series its group/);
-    await expect(trainVae({ train: { ...train, group: new Int32Array(16).fill(2) } }, { config, epochs: 1 })).rejects.toThrow(/series 0 has group 2; expected an index below 2/);
+    await expect(trainVae({ train: { ...train, group: new Int32Array(16).fill(2) } }, { config, epochs: 1 })).rejects.toThrow(
+      /series 0 has group 2; expected an index below 2/,
+    );
     expect(() => resolveVaeConfig({ ...config, decoderSigma: 0.1 })).toThrow(/needs decoderSigma 'learned'/);
   });
 });
@@ -93,7 +103,17 @@ describe('training from the PCA path', () => {
     initialiseLinearPath(model, pca);
     expect(relativeMse(test.x, reconstruct(model, test.x, test.n), L)).toBeCloseTo(pcaError, 6);
     disposeVae(model);
-    const r = await trainVae({ train, validation }, { config: { seriesLength: L, latentDim: 3, hiddenUnits: [32], linearPath: 'pca', seed: 4 }, epochs: 150, batchSize: 32, learningRate: 1e-3, finalLearningRateFactor: 0.01, weightAverageDecay: 0.99 });
+    const r = await trainVae(
+      { train, validation },
+      {
+        config: { seriesLength: L, latentDim: 3, hiddenUnits: [32], linearPath: 'pca', seed: 4 },
+        epochs: 150,
+        batchSize: 32,
+        learningRate: 1e-3,
+        finalLearningRateFactor: 0.01,
+        weightAverageDecay: 0.99,
+      },
+    );
     try {
       const vaeError = relativeMse(test.x, reconstruct(r.model, test.x, test.n), L);
       expect(vaeError).toBeLessThan(pcaError);

@@ -23,7 +23,9 @@ beforeAll(async () => {
   await useBackend('wasm');
   dir = await mkdtemp(join(tmpdir(), 'vae-train-'));
 });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 /** History without the wall-clock field, for exact comparisons. */
 const timeless = (h: EpochLog[]): Omit<EpochLog, 'seconds'>[] => h.map(({ seconds: _s, ...rest }) => rest);
@@ -32,12 +34,25 @@ describe('trainVae', () => {
   it('lowers the loss on a small data set and logs every field', async () => {
     const logs: EpochLog[] = [];
     let batches = 0;
-    const r = await trainVae({ train, validation }, { ...quick, epochs: 15, onEpochEnd: (l) => { logs.push(l); }, onBatchEnd: () => { batches++; } });
+    const r = await trainVae(
+      { train, validation },
+      {
+        ...quick,
+        epochs: 15,
+        onEpochEnd: (l) => {
+          logs.push(l);
+        },
+        onBatchEnd: () => {
+          batches++;
+        },
+      },
+    );
     try {
       expect(logs.length).toBe(15);
       expect(batches).toBe(15 * 6);
       expect(r.history).toEqual(logs);
-      const first = logs[0]!, last = logs[14]!;
+      const first = logs[0]!,
+        last = logs[14]!;
       expect(last.recon).toBeLessThan(first.recon - 10);
       expect(last.loss).toBeLessThan(logs[2]!.loss);
       expect(last.valLoss!).toBeLessThan(first.valLoss!);
@@ -96,12 +111,17 @@ describe('trainVae', () => {
     const full = await trainVae({ train, validation }, opts);
     const ckptDir = join(dir, 'ckpt');
     const controller = new AbortController();
-    const cut = await trainVae({ train, validation }, {
-      ...opts,
-      signal: controller.signal,
-      onEpochEnd: (l) => { if (l.epoch === 3) controller.abort(); },
-      onCheckpoint: (c) => saveCheckpoint(ckptDir, c),
-    });
+    const cut = await trainVae(
+      { train, validation },
+      {
+        ...opts,
+        signal: controller.signal,
+        onEpochEnd: (l) => {
+          if (l.epoch === 3) controller.abort();
+        },
+        onCheckpoint: (c) => saveCheckpoint(ckptDir, c),
+      },
+    );
     expect(cut.stopReason).toBe('aborted');
     expect(cut.history.length).toBe(3);
     disposeVae(cut.model);
@@ -125,13 +145,18 @@ describe('trainVae', () => {
     disposeVae(r.model);
     const checkpoint = await loadCheckpoint(ckptDir);
     const other: SeriesSet = { ...train, x: train.x.map((v) => v * 0.5) };
-    await expect(trainVae({ train: other, validation }, { ...quick, resumeFrom: checkpoint })).rejects.toThrow(/train: differs from the data of the checkpoint/);
+    await expect(trainVae({ train: other, validation }, { ...quick, resumeFrom: checkpoint })).rejects.toThrow(
+      /train: differs from the data of the checkpoint/,
+    );
     await expect(trainVae({ train, validation }, { ...quick, config: { ...small, latentDim: 5 }, resumeFrom: checkpoint })).rejects.toThrow(VaeConfigError);
     await expect(trainVae({ train, validation }, { ...quick, batchSize: 16, resumeFrom: checkpoint })).rejects.toThrow(/options.batchSize/);
   });
 
   it('reports a deliberately collapsed model (huge beta) as collapsed, and a normal one as not', async () => {
-    const collapsed = await trainVae({ train }, { config: { ...small, beta: 500, decoderSigma: 1, klWarmupEpochs: 0 }, epochs: 10, batchSize: 16, learningRate: 0.01 });
+    const collapsed = await trainVae(
+      { train },
+      { config: { ...small, beta: 500, decoderSigma: 1, klWarmupEpochs: 0 }, epochs: 10, batchSize: 16, learningRate: 0.01 },
+    );
     const healthy = await trainVae({ train }, { config: { ...small, decoderSigma: 1, klWarmupEpochs: 0 }, epochs: 10, batchSize: 16, learningRate: 0.01 });
     try {
       expect(collapsed.activeUnits).toBe(0);
@@ -148,10 +173,18 @@ describe('trainVae', () => {
 
   it('restores the weights of the best validation epoch after early stopping', async () => {
     let best = { epoch: 0, val: Infinity, w: [] as Float32Array[] };
-    const r = await trainVae({ train, validation }, {
-      ...quick, epochs: 12, patience: 1, learningRate: 0.02,
-      onCheckpoint: (c) => { if (c.best && c.best.valLoss < best.val) best = { epoch: c.best.epoch, val: c.best.valLoss, w: [...c.best.weights] }; },
-    });
+    const r = await trainVae(
+      { train, validation },
+      {
+        ...quick,
+        epochs: 12,
+        patience: 1,
+        learningRate: 0.02,
+        onCheckpoint: (c) => {
+          if (c.best && c.best.valLoss < best.val) best = { epoch: c.best.epoch, val: c.best.valLoss, w: [...c.best.weights] };
+        },
+      },
+    );
     try {
       expect(r.bestEpoch).toBe(best.epoch);
       expect(readWeights(r.model)).toEqual(best.w);
@@ -162,17 +195,72 @@ describe('trainVae', () => {
   });
 
   it.each([
-    { name: 'mixed lengths', run: () => trainVae({ train: seriesSetFromRows([[0, 1, 2], [0, 1]]) }, quick), cls: VaeDataError, msg: /rows: mixed lengths: series 1 has 2 time steps, series 0 has 3/ },
-    { name: 'x size not n * length', run: () => trainVae({ train: { x: new Float32Array(10), n: 3, length: L } }, quick), cls: VaeDataError, msg: /train: x has 10 values but n \* length = 3 \* 32 = 96/ },
-    { name: 'an empty training split', run: () => trainVae({ train: { x: new Float32Array(0), n: 0, length: L } }, quick), cls: VaeDataError, msg: /train: the set is empty/ },
-    { name: 'NaN in the data', run: () => { const x = train.x.slice(); x[5 * L + 7] = Number.NaN; return trainVae({ train: { ...train, x } }, quick); }, cls: VaeDataError, msg: /train: value NaN at series 5, time step 7/ },
-    { name: 'validation of another length', run: () => trainVae({ train, validation: { x: new Float32Array(16), n: 1, length: 16 } }, quick), cls: VaeDataError, msg: /validation: series have 16 time steps but the model expects 32/ },
+    {
+      name: 'mixed lengths',
+      run: () =>
+        trainVae(
+          {
+            train: seriesSetFromRows([
+              [0, 1, 2],
+              [0, 1],
+            ]),
+          },
+          quick,
+        ),
+      cls: VaeDataError,
+      msg: /rows: mixed lengths: series 1 has 2 time steps, series 0 has 3/,
+    },
+    {
+      name: 'x size not n * length',
+      run: () => trainVae({ train: { x: new Float32Array(10), n: 3, length: L } }, quick),
+      cls: VaeDataError,
+      msg: /train: x has 10 values but n \* length = 3 \* 32 = 96/,
+    },
+    {
+      name: 'an empty training split',
+      run: () => trainVae({ train: { x: new Float32Array(0), n: 0, length: L } }, quick),
+      cls: VaeDataError,
+      msg: /train: the set is empty/,
+    },
+    {
+      name: 'NaN in the data',
+      run: () => {
+        const x = train.x.slice();
+        x[5 * L + 7] = Number.NaN;
+        return trainVae({ train: { ...train, x } }, quick);
+      },
+      cls: VaeDataError,
+      msg: /train: value NaN at series 5, time step 7/,
+    },
+    {
+      name: 'validation of another length',
+      run: () => trainVae({ train, validation: { x: new Float32Array(16), n: 1, length: 16 } }, quick),
+      cls: VaeDataError,
+      msg: /validation: series have 16 time steps but the model expects 32/,
+    },
     { name: 'no config', run: () => trainVae({ train }, { epochs: 1 }), cls: VaeConfigError, msg: /options.config: is required/ },
-    { name: 'a bad option', run: () => trainVae({ train }, { ...quick, batchSize: 0 }), cls: VaeConfigError, msg: /options.batchSize: expected an integer >= 1; got 0/ },
-    { name: 'an unknown option', run: () => trainVae({ train }, { ...quick, epoch: 3 } as TrainVaeOptions), cls: VaeConfigError, msg: /options.epoch: unknown option/ },
+    {
+      name: 'a bad option',
+      run: () => trainVae({ train }, { ...quick, batchSize: 0 }),
+      cls: VaeConfigError,
+      msg: /options.batchSize: expected an integer >= 1; got 0/,
+    },
+    {
+      name: 'an unknown option',
+      run: () => trainVae({ train }, { ...quick, epoch: 3 } as TrainVaeOptions),
+      cls: VaeConfigError,
+      msg: /options.epoch: unknown option/,
+    },
   ])('rejects $name with a named error', async ({ run, cls, msg }) => {
     const before = tf.memory().numTensors;
-    const err = await (async () => { try { await run(); } catch (e) { return e; } return undefined; })();
+    const err = await (async () => {
+      try {
+        await run();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
     expect(err).toBeInstanceOf(cls);
     expect((err as Error).message).toMatch(msg);
     expect(tf.memory().numTensors).toBe(before);
@@ -180,7 +268,10 @@ describe('trainVae', () => {
 
   it('trains a conv encoder and decoder on wasm (GEMM conv gradients) and refuses a backend without conv gradients', async () => {
     const convConfig: VaeConfig = { ...small, encoder: 'conv', decoder: 'conv', conv: { filters: [4], kernelSize: 3, strides: 2 } };
-    const r = await trainVae({ train: { ...train, n: 64, x: train.x.slice(0, 64 * L) } }, { config: convConfig, epochs: 3, batchSize: 32, weightAverageDecay: 0 });
+    const r = await trainVae(
+      { train: { ...train, n: 64, x: train.x.slice(0, 64 * L) } },
+      { config: convConfig, epochs: 3, batchSize: 32, weightAverageDecay: 0 },
+    );
     expect(r.history[2]!.recon).toBeLessThan(r.history[0]!.recon);
     expect(r.backend).toBe('wasm');
     disposeVae(r.model);

@@ -18,7 +18,17 @@ import { checkInteger, checkNumber, configDifferences, describeValue, resolveVae
 import { checkGroups, checkSeriesSet, fingerprintSeriesSet, gatherGroups, gatherRows, type SeriesSet } from './data.js';
 import { BackendError, VaeConfigError, VaeDataError } from './errors.js';
 import { klWeight, sampleLatent, vaeLossTerms } from './loss.js';
-import { createVae, decoderSigmaValue, disposeVae, initialiseLinearPath, sigmaSpec, readWeights, trainableVariables, writeWeights, type VaeModel } from './model.js';
+import {
+  createVae,
+  decoderSigmaValue,
+  disposeVae,
+  initialiseLinearPath,
+  sigmaSpec,
+  readWeights,
+  trainableVariables,
+  writeWeights,
+  type VaeModel,
+} from './model.js';
 import { deriveSeed, Prng, type PrngState } from './random.js';
 
 /** One epoch's record, as delivered to `onEpochEnd` and kept in the history. */
@@ -226,8 +236,23 @@ const TRAIN_DEFAULTS = Object.freeze({
 });
 
 const OPTION_KEYS = new Set<string>([
-  'config', 'epochs', 'batchSize', 'learningRate', 'sigmaLearningRate', 'finalLearningRateFactor', 'earlyStopping', 'patience', 'restoreBestWeights',
-  'activeUnitThreshold', 'weightAverageDecay', 'gradientClip', 'onEpochEnd', 'onBatchEnd', 'onCheckpoint', 'resumeFrom', 'signal',
+  'config',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'sigmaLearningRate',
+  'finalLearningRateFactor',
+  'earlyStopping',
+  'patience',
+  'restoreBestWeights',
+  'activeUnitThreshold',
+  'weightAverageDecay',
+  'gradientClip',
+  'onEpochEnd',
+  'onBatchEnd',
+  'onCheckpoint',
+  'resumeFrom',
+  'signal',
 ]);
 
 function checkBoolean(field: string, v: unknown): boolean {
@@ -351,9 +376,13 @@ export function trainStep(
     const z = sampleLatent(mu!, logVar!, seed);
     const xHat = model.decoder.apply(z) as tf.Tensor2D;
     const terms = vaeLossTerms({
-      x, xHat, mu: mu!, logVar: logVar!,
+      x,
+      xHat,
+      mu: mu!,
+      logVar: logVar!,
       logSigma: sigmaSpec(model, groups),
-      betaEff, freeBits: model.config.freeBits,
+      betaEff,
+      freeBits: model.config.freeBits,
     });
     // The parts are logged, not differentiated: keep one packed copy past the gradient scope.
     parts = tf.keep(tf.concat([tf.stack([terms.recon, terms.kl]), terms.klPerDim]));
@@ -362,7 +391,9 @@ export function trainStep(
   let applied: tf.NamedTensorMap = grads;
   try {
     // One read-back per step: the loss, its parts and the gradient norm together.
-    const stats = tf.tidy(() => tf.concat([tf.reshape(value, [1]), tf.reshape(tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))), [1]), parts!]));
+    const stats = tf.tidy(() =>
+      tf.concat([tf.reshape(value, [1]), tf.reshape(tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))), [1]), parts!]),
+    );
     const v = stats.dataSync() as Float32Array;
     stats.dispose();
     const norm = v[1]!;
@@ -400,7 +431,13 @@ export interface EvaluateSetOptions {
  * Loss parts of a whole set under the full beta, with fixed noise seeds; see {@link EpochLog}.
  * With a sigma per group, a set without groups is scored with their geometric mean.
  */
-export function evaluateSet(model: VaeModel, set: SeriesSet, beta: number, seed: number, options: EvaluateSetOptions = {}): { loss: number; recon: number; kl: number } {
+export function evaluateSet(
+  model: VaeModel,
+  set: SeriesSet,
+  beta: number,
+  seed: number,
+  options: EvaluateSetOptions = {},
+): { loss: number; recon: number; kl: number } {
   const L = set.length;
   const chunk = 512;
   let recon = 0;
@@ -417,9 +454,13 @@ export function evaluateSet(model: VaeModel, set: SeriesSet, beta: number, seed:
       const z = sampleLatent(mu!, logVar!, (seed + k) >>> 0);
       const xHat = model.decoder.predict(z) as tf.Tensor2D;
       const t = vaeLossTerms({
-        x, xHat, mu: mu!, logVar: logVar!,
+        x,
+        xHat,
+        mu: mu!,
+        logVar: logVar!,
         logSigma: sigmaSpec(model, set.group?.subarray(from, to)),
-        betaEff: beta, freeBits: 0,
+        betaEff: beta,
+        freeBits: 0,
       });
       // Per-series squared errors ride along for the profile sigma.
       return tf.concat([tf.stack([t.recon, t.kl]), tf.sum(tf.squaredDifference(x, xHat), 1)]);
@@ -456,7 +497,10 @@ function resolveResume(options: TrainVaeOptions, settings: ResolvedTrainSettings
   if (options.config !== undefined) {
     const diff = configDifferences(resolveVaeConfig(options.config), config);
     if (diff.length > 0) {
-      throw new VaeConfigError(`config.${diff[0]}`, `differs from the checkpoint being resumed (${describeValue(ckpt.config[diff[0] as keyof ResolvedVaeConfig])}); fields differing: ${diff.join(', ')}`);
+      throw new VaeConfigError(
+        `config.${diff[0]}`,
+        `differs from the checkpoint being resumed (${describeValue(ckpt.config[diff[0] as keyof ResolvedVaeConfig])}); fields differing: ${diff.join(', ')}`,
+      );
     }
   }
   for (const k of Object.keys(settings) as (keyof ResolvedTrainSettings)[]) {
@@ -503,7 +547,10 @@ export async function trainVae(data: TrainVaeData, options: TrainVaeOptions): Pr
   if (resume !== undefined) {
     for (const k of ['train', 'validation'] as const) {
       if (resume.data[k] !== fingerprints[k]) {
-        throw new VaeDataError(k, `differs from the data of the checkpoint being resumed (fingerprint ${String(fingerprints[k])}, checkpoint ${String(resume.data[k])})`);
+        throw new VaeDataError(
+          k,
+          `differs from the data of the checkpoint being resumed (fingerprint ${String(fingerprints[k])}, checkpoint ${String(resume.data[k])})`,
+        );
       }
     }
   }
@@ -536,7 +583,8 @@ export async function trainVae(data: TrainVaeData, options: TrainVaeOptions): Pr
       }
       rng = new Prng(resume.rngState);
       if (settings.weightAverageDecay > 0) {
-        if (resume.average === null) throw new VaeConfigError('options.resumeFrom', 'the checkpoint has no weight average but options.weightAverageDecay is set');
+        if (resume.average === null)
+          throw new VaeConfigError('options.resumeFrom', 'the checkpoint has no weight average but options.weightAverageDecay is set');
         average = new WeightAverage(vars, settings.weightAverageDecay);
         average.write(resume.average);
       }
@@ -625,8 +673,20 @@ export async function trainVae(data: TrainVaeData, options: TrainVaeOptions): Pr
       }
       if (options.onCheckpoint) {
         await options.onCheckpoint({
-          formatVersion: 1, config, settings, epoch: e + 1, weights: readWeights(model), average: average?.read() ?? null, gradientNorm: clip?.average ?? 0, optimizer: adam.getState(),
-          rngState: rng.state(), best, epochsSinceBest: sinceBest, history: history.slice(), data: fingerprints, backend,
+          formatVersion: 1,
+          config,
+          settings,
+          epoch: e + 1,
+          weights: readWeights(model),
+          average: average?.read() ?? null,
+          gradientNorm: clip?.average ?? 0,
+          optimizer: adam.getState(),
+          rngState: rng.state(),
+          best,
+          epochsSinceBest: sinceBest,
+          history: history.slice(),
+          data: fingerprints,
+          backend,
         });
       }
       if (earlyStop()) {

@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './node/backend.js';
 import { useExplicitTransposeMatMul, useGemmConvGradients } from './wasm-kernels.js';
 
-beforeAll(async () => { await initBackend('wasm'); });
+beforeAll(async () => {
+  await initBackend('wasm');
+});
 
 describe('useExplicitTransposeMatMul', () => {
   it('is in place after initBackend and idempotent', () => {
@@ -34,23 +36,39 @@ describe('useExplicitTransposeMatMul', () => {
     expect(shape.slice(-2)).toEqual([am, bn]);
     const A = (s: number, i: number, k: number): number => av[s * a[r - 2]! * a[r - 1]! + (ta ? k * am + i : i * ak + k)]!;
     const B = (s: number, k: number, j: number): number => bv[s * b[r - 2]! * b[r - 1]! + (tb ? j * ak + k : k * bn + j)]!;
-    for (let s = 0; s < batch; s++) for (let i = 0; i < am; i++) for (let j = 0; j < bn; j++) {
-      let v = 0;
-      for (let k = 0; k < ak; k++) v += A(s, i, k) * B(s, k, j);
-      expect(got[s * am * bn + i * bn + j]).toBeCloseTo(v, 5);
-    }
+    for (let s = 0; s < batch; s++)
+      for (let i = 0; i < am; i++)
+        for (let j = 0; j < bn; j++) {
+          let v = 0;
+          for (let k = 0; k < ak; k++) v += A(s, i, k) * B(s, k, j);
+          expect(got[s * am * bn + i * bn + j]).toBeCloseTo(v, 5);
+        }
   });
 
   it('keeps gradients through a dense layer right (checked against finite differences)', () => {
-    const x = tf.tensor2d([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]]);
-    const w = tf.variable(tf.tensor2d([[0.2, -0.1], [0.05, 0.3], [-0.4, 0.25]]));
+    const x = tf.tensor2d([
+      [0.3, -0.2, 0.5],
+      [0.1, 0.4, -0.6],
+    ]);
+    const w = tf.variable(
+      tf.tensor2d([
+        [0.2, -0.1],
+        [0.05, 0.3],
+        [-0.4, 0.25],
+      ]),
+    );
     const f = (): tf.Scalar => tf.sum(tf.square(tf.matMul(x, w)));
     const { grads } = tf.variableGrads(f, [w]);
     const g = grads[w.name]!.dataSync();
     const base = w.dataSync().slice();
     const h = 1e-2;
     for (let i = 0; i < base.length; i++) {
-      const probe = (d: number): number => { const v = base.slice(); v[i]! += d; w.assign(tf.tensor2d(v, [3, 2])); return tf.tidy(() => f().dataSync()[0]!); };
+      const probe = (d: number): number => {
+        const v = base.slice();
+        v[i]! += d;
+        w.assign(tf.tensor2d(v, [3, 2]));
+        return tf.tidy(() => f().dataSync()[0]!);
+      };
       expect(g[i]).toBeCloseTo((probe(h) - probe(-h)) / (2 * h), 3);
     }
     tf.dispose([x, w, grads[w.name]!]);
@@ -67,11 +85,15 @@ function convReference(xShape: number[], fShape: number[], strides: [number, num
   const top = pad === 'same' ? Math.floor(Math.max(0, (OH - 1) * SH + FH - H) / 2) : 0;
   const left = pad === 'same' ? Math.floor(Math.max(0, (OW - 1) * SW + FW - W) / 2) : 0;
   const each = (f: (b: number, oh: number, ow: number, kh: number, kw: number, ih: number, iw: number) => void) => {
-    for (let b = 0; b < B; b++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) for (let kh = 0; kh < FH; kh++) for (let kw = 0; kw < FW; kw++) {
-      const ih = oh * SH + kh - top;
-      const iw = ow * SW + kw - left;
-      if (ih >= 0 && ih < H && iw >= 0 && iw < W) f(b, oh, ow, kh, kw, ih, iw);
-    }
+    for (let b = 0; b < B; b++)
+      for (let oh = 0; oh < OH; oh++)
+        for (let ow = 0; ow < OW; ow++)
+          for (let kh = 0; kh < FH; kh++)
+            for (let kw = 0; kw < FW; kw++) {
+              const ih = oh * SH + kh - top;
+              const iw = ow * SW + kw - left;
+              if (ih >= 0 && ih < H && iw >= 0 && iw < W) f(b, oh, ow, kh, kw, ih, iw);
+            }
   };
   const xi = (b: number, h: number, w: number, c: number) => ((b * H + h) * W + w) * C + c;
   const yi = (b: number, h: number, w: number, o: number) => ((b * OH + h) * OW + w) * O + o;

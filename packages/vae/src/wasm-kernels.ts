@@ -87,10 +87,19 @@ function convGeometry(xShape: readonly number[], filterShape: readonly number[],
     'channelsLast',
   );
   return {
-    batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels,
-    outH: info.outHeight, outW: info.outWidth, outC: info.outChannels,
-    strideH: info.strideHeight, strideW: info.strideWidth, filterH: info.filterHeight, filterW: info.filterWidth,
-    padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outC: info.outChannels,
+    strideH: info.strideHeight,
+    strideW: info.strideWidth,
+    filterH: info.filterHeight,
+    filterW: info.filterWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
   };
 }
 
@@ -213,7 +222,13 @@ export function useGemmConvGradients(backendName = 'wasm'): boolean {
     const K = g.filterH * g.filterW * g.inC;
     const N = g.batch * g.outH * g.outW;
     // cols [N, K] = dy [N, outC] x W^T, W viewed as [K, outC].
-    const cols = gemm(backend, { dataId: dy.dataId, shape: [1, N, g.outC], dtype: 'float32' }, { dataId: filter.dataId, shape: [1, K, g.outC], dtype: 'float32' }, false, true);
+    const cols = gemm(
+      backend,
+      { dataId: dy.dataId, shape: [1, N, g.outC], dtype: 'float32' },
+      { dataId: filter.dataId, shape: [1, K, g.outC], dtype: 'float32' },
+      false,
+      true,
+    );
     try {
       const dx = be.makeOutput(inShape, 'float32');
       const out = be.typedArrayFromHeap(dx);
@@ -232,7 +247,10 @@ export function useGemmConvGradients(backendName = 'wasm'): boolean {
     }
   };
 
-  for (const [kernelName, kernelFunc] of [['Conv2DBackpropFilter', filterGradient], ['Conv2DBackpropInput', inputGradient]] as const) {
+  for (const [kernelName, kernelFunc] of [
+    ['Conv2DBackpropFilter', filterGradient],
+    ['Conv2DBackpropInput', inputGradient],
+  ] as const) {
     Object.defineProperty(kernelFunc, CONV_MARK, { value: true });
     if (tf.getKernel(kernelName, backendName)) tf.unregisterKernel(kernelName, backendName);
     tf.registerKernel({ kernelName, backendName, kernelFunc });

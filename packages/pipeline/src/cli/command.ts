@@ -20,7 +20,9 @@ type PositionalTable = Record<string, PositionalOptions>;
 
 /** The parsed arguments of a command: option names as typed (kebab) and in camelCase, with their types inferred from the table. */
 type CommandArgs<O extends OptionTable, P extends PositionalTable> = ArgumentsCamelCase<
-  { [K in keyof O]: InferredOptionType<O[K]> } & { [K in keyof P]: InferredOptionType<P[K]> } & { [K in keyof typeof COMMON_OPTIONS]: InferredOptionType<(typeof COMMON_OPTIONS)[K]> }
+  { [K in keyof O]: InferredOptionType<O[K]> } & { [K in keyof P]: InferredOptionType<P[K]> } & {
+    [K in keyof typeof COMMON_OPTIONS]: InferredOptionType<(typeof COMMON_OPTIONS)[K]>;
+  }
 >;
 
 /** A command: its yargs wiring and a `run` that turns the arguments into one task call. */
@@ -48,7 +50,9 @@ export type Command = (context: CommandContext) => CommandModule;
  * types are inferred from the same table that builds the parser: no casts, one place per flag.
  * Options that take a value require one (`--out` alone is an error, not an empty string).
  */
-export function defineCommand<const O extends OptionTable = Record<never, never>, const P extends PositionalTable = Record<never, never>>(definition: CommandDefinition<O, P>): Command {
+export function defineCommand<const O extends OptionTable = Record<never, never>, const P extends PositionalTable = Record<never, never>>(
+  definition: CommandDefinition<O, P>,
+): Command {
   return (context) => ({
     command: definition.command,
     describe: definition.describe,
@@ -67,7 +71,8 @@ export function defineCommand<const O extends OptionTable = Record<never, never>
       for (const [name, spec] of Object.entries({ ...(definition.options ?? {}), ...COMMON_OPTIONS })) {
         const value: unknown = argv[name];
         // (Coerced options parse the value themselves: a repeated one reaches its parser as a list and fails there.)
-        if (Array.isArray(value) && !('array' in spec && spec.array) && !('coerce' in spec)) throw new InputError(`--${name}: given ${value.length} times (${value.join(', ')}); give it once`);
+        if (Array.isArray(value) && !('array' in spec && spec.array) && !('coerce' in spec))
+          throw new InputError(`--${name}: given ${value.length} times (${value.join(', ')}); give it once`);
       }
       const args = argv as CommandArgs<O, P>; // the builder above declared exactly these options
       const output = args.quiet ? quietOutput(context.output) : context.output;

@@ -15,8 +15,22 @@ import { reportError } from './report-error.js';
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: readonly Command[] = [
-  simulateCommand, networksCommand, validateCommand, sweepPathsCommand, baselineCommand, normalizeCommand, inspectCommand,
-  mergeCommand, trainCommand, compareCommand, checkReportCommand, demoCommand, experimentCommand, slurmCommand, slurmStatusCommand, slurmResubmitCommand,
+  simulateCommand,
+  networksCommand,
+  validateCommand,
+  sweepPathsCommand,
+  baselineCommand,
+  normalizeCommand,
+  inspectCommand,
+  mergeCommand,
+  trainCommand,
+  compareCommand,
+  checkReportCommand,
+  demoCommand,
+  experimentCommand,
+  slurmCommand,
+  slurmStatusCommand,
+  slurmResubmitCommand,
 ];
 
 /** Options of {@link main}. */

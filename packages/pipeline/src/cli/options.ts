@@ -40,7 +40,11 @@ export const BACKEND_OPTION = {
 /** The normalisation stage. */
 export const NORMALIZATION_OPTIONS = {
   strand: { type: 'string', describe: 'observed series to normalise (default: the first signal strand / species)' },
-  window: { type: 'string', coerce: parseWindow, describe: 'time window start:end to normalise over, or auto (a sweep\'s default: chosen from its first samples); normalize keeps the file\'s' },
+  window: {
+    type: 'string',
+    coerce: parseWindow,
+    describe: "time window start:end to normalise over, or auto (a sweep's default: chosen from its first samples); normalize keeps the file's",
+  },
   length: { type: 'number', describe: `resampled length L of the normalised series (default ${DEFAULT_SERIES_LENGTH})` },
   scale: { choices: SCALINGS, describe: 'per-series min-max (default), per-series z-score, or min-max fitted on the whole dataset' },
 } as const satisfies Record<string, Options>;
@@ -51,13 +55,16 @@ function parseWindow(text: string): [number, number] | 'auto' {
   const m = /^\s*([-+\d.eE]+)\s*:\s*([-+\d.eE]+)\s*$/.exec(String(text));
   const a = m ? Number(m[1]) : Number.NaN;
   const b = m ? Number(m[2]) : Number.NaN;
-  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new InputError(`--window ${text}: expected start:end in the time grid's units, e.g. 1000:6000, or auto`);
+  if (!Number.isFinite(a) || !Number.isFinite(b))
+    throw new InputError(`--window ${text}: expected start:end in the time grid's units, e.g. 1000:6000, or auto`);
   return [a, b];
 }
 
 /** Parses a comma-separated list of numbers (`--hidden 256,128`); `count` fixes its length. */
 export function parseNumberList(text: string, flag: string, count?: number): number[] {
-  const values = String(text).split(',').map((v) => (v.trim() === '' ? Number.NaN : Number(v.trim())));
+  const values = String(text)
+    .split(',')
+    .map((v) => (v.trim() === '' ? Number.NaN : Number(v.trim())));
   if (values.some((v) => !Number.isFinite(v)) || (count !== undefined && values.length !== count)) {
     throw new InputError(`${flag} ${text}: expected ${count ?? 'a list of'} comma-separated numbers`);
   }

@@ -126,7 +126,13 @@ function utf8Builder(column: DatasetColumn & { type: 'utf8' }, capacity: number)
     },
     finish() {
       const length = validity.length;
-      const data = makeData({ type: new Utf8(), length, ...validity.take(), valueOffsets: offsets.subarray(0, length + 1), data: bytes.subarray(0, offsets[length]) });
+      const data = makeData({
+        type: new Utf8(),
+        length,
+        ...validity.take(),
+        valueOffsets: offsets.subarray(0, length + 1),
+        data: bytes.subarray(0, offsets[length]),
+      });
       return data;
     },
   };
@@ -471,7 +477,9 @@ function notArrow(path: string, error: unknown): InputError {
     // unreadable now: say what Arrow said
   }
   if (starts && !ends) {
-    return new InputError(`${path}: the file is truncated (${size} bytes of an Arrow IPC file whose end is missing: an interrupted copy, download or write?)`, { cause: error });
+    return new InputError(`${path}: the file is truncated (${size} bytes of an Arrow IPC file whose end is missing: an interrupted copy, download or write?)`, {
+      cause: error,
+    });
   }
   return new InputError(`${path}: not an Arrow IPC file (${error instanceof Error ? error.message : String(error)})`, { cause: error });
 }
@@ -547,7 +555,9 @@ function describeDataset(path: string, schema: Schema, required: readonly string
   const metadata = schema.metadata;
   const version = metadata.get(METADATA_KEYS.formatVersion);
   if (version === undefined) {
-    throw new InputError(`${path}: an Arrow file, but not a penvae dataset (no "${METADATA_KEYS.formatVersion}" in its schema metadata); make one with \`pipeline simulate --samples\` or \`pipeline baseline\``);
+    throw new InputError(
+      `${path}: an Arrow file, but not a penvae dataset (no "${METADATA_KEYS.formatVersion}" in its schema metadata); make one with \`pipeline simulate --samples\` or \`pipeline baseline\``,
+    );
   }
   if (version !== DATASET_FORMAT_VERSION) {
     throw new InputError(`${path}: dataset format version ${version}; this pipeline reads version ${DATASET_FORMAT_VERSION}`);

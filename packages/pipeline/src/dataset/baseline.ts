@@ -56,8 +56,14 @@ const DEFAULT_BASELINE_RANGES: Readonly<BaselineRanges> = Object.freeze({
 
 /** Columns of the varied baseline quantities (null where a quantity does not apply to a family). */
 export const BASELINE_PARAMETERS = [
-  'sin.frequency', 'sin.phase', 'sin.amplitude', 'sin.sign',
-  'sigmoid.steepness', 'sigmoid.midpoint', 'sigmoid.amplitude', 'sigmoid.direction',
+  'sin.frequency',
+  'sin.phase',
+  'sin.amplitude',
+  'sin.sign',
+  'sigmoid.steepness',
+  'sigmoid.midpoint',
+  'sigmoid.amplitude',
+  'sigmoid.direction',
   'offset',
 ] as const;
 

@@ -68,8 +68,21 @@ describe('normalisation', () => {
 
 function baselineLikeRow(raw: Float32Array): DatasetRow {
   return {
-    sampleId: 0, network: 'n', family: 'f', seed: 1, outcome: 'converged', message: '', stats: null,
-    parameters: new Float64Array(0), raw: [raw], series: null, offset: null, scale: null, behaviour: null, period: null, amplitude: null,
+    sampleId: 0,
+    network: 'n',
+    family: 'f',
+    seed: 1,
+    outcome: 'converged',
+    message: '',
+    stats: null,
+    parameters: new Float64Array(0),
+    raw: [raw],
+    series: null,
+    offset: null,
+    scale: null,
+    behaviour: null,
+    period: null,
+    amplitude: null,
   };
 }
 

@@ -125,7 +125,10 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
   const x = new Float32Array(n * length);
   chunks.forEach((c, i) => x.set(c, i * length));
   for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]!)) throw new InputError(`${tables[refs[Math.floor(i / length)]![0]]!.path}: sample ${refs[Math.floor(i / length)]![1]} has a non-finite value in its series`);
+    if (!Number.isFinite(x[i]!))
+      throw new InputError(
+        `${tables[refs[Math.floor(i / length)]![0]]!.path}: sample ${refs[Math.floor(i / length)]![1]} has a non-finite value in its series`,
+      );
   }
   return { x, n, length, family, behaviour, network, period, amplitude, refs, datasets, tables };
 }
@@ -134,9 +137,15 @@ export function loadLabelledSeries(paths: readonly string[], label = '--data'): 
 function subset(data: LabelledSeries, idx: ArrayLike<number>): SeriesWithLabels & { refs: [number, number][] } {
   const pick = <T>(a: T[]) => Array.from(idx, (i) => a[i]!);
   return {
-    x: takeRows(data.x, data.length, idx), n: idx.length, length: data.length,
-    family: pick(data.family), behaviour: pick(data.behaviour), network: pick(data.network),
-    period: pick(data.period), amplitude: pick(data.amplitude), refs: pick(data.refs),
+    x: takeRows(data.x, data.length, idx),
+    n: idx.length,
+    length: data.length,
+    family: pick(data.family),
+    behaviour: pick(data.behaviour),
+    network: pick(data.network),
+    period: pick(data.period),
+    amplitude: pick(data.amplitude),
+    refs: pick(data.refs),
   };
 }
 

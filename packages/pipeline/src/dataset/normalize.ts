@@ -96,25 +96,33 @@ export function chooseWindow(series: readonly ArrayLike<number>[], grid: TimeGri
   const of = `${oscillating} of ${usable.length} sample${usable.length === 1 ? '' : 's'} oscillate${oscillating === 1 ? 's' : ''}`;
   if (oscillating >= Math.max(1, 0.25 * usable.length)) {
     const k = Math.round(AUTO_WINDOW_SKIP * (grid.points - 1));
-    return { window: [grid.start + k * grid.step, gridEnd], rule: `auto: ${of}; the first ${AUTO_WINDOW_SKIP * 100} % of the grid (start-up transient) is left out` };
+    return {
+      window: [grid.start + k * grid.step, gridEnd],
+      rule: `auto: ${of}; the first ${AUTO_WINDOW_SKIP * 100} % of the grid (start-up transient) is left out`,
+    };
   }
-  const settle = usable.map((y) => {
-    let min = Infinity;
-    let max = -Infinity;
-    for (let k = 0; k < y.length; k++) {
-      min = Math.min(min, y[k]!);
-      max = Math.max(max, y[k]!);
-    }
-    const final = y[y.length - 1]!;
-    const band = 0.02 * (max - min);
-    let k = y.length - 1;
-    while (k > 0 && Math.abs(y[k - 1]! - final) <= band) k--;
-    return k;
-  }).sort((a, b) => a - b);
+  const settle = usable
+    .map((y) => {
+      let min = Infinity;
+      let max = -Infinity;
+      for (let k = 0; k < y.length; k++) {
+        min = Math.min(min, y[k]!);
+        max = Math.max(max, y[k]!);
+      }
+      const final = y[y.length - 1]!;
+      const band = 0.02 * (max - min);
+      let k = y.length - 1;
+      while (k > 0 && Math.abs(y[k - 1]! - final) <= band) k--;
+      return k;
+    })
+    .sort((a, b) => a - b);
   const q95 = settle[Math.min(settle.length - 1, Math.ceil(0.95 * settle.length) - 1)]!;
   const endIndex = Math.max(15, Math.ceil(1.5 * q95));
   if (endIndex >= 0.9 * (grid.points - 1)) return { window: whole, rule: `auto: ${of}; 95 % settle by t = ${t[q95]}, too late to cut; the whole grid` };
-  return { window: [grid.start, grid.start + endIndex * grid.step], rule: `auto: ${of}; 95 % settle (within 2 % of their range) by t = ${t[q95]}; the window ends 50 % later` };
+  return {
+    window: [grid.start, grid.start + endIndex * grid.step],
+    rule: `auto: ${of}; 95 % settle (within 2 % of their range) by t = ${t[q95]}; the window ends 50 % later`,
+  };
 }
 
 /**
@@ -192,7 +200,12 @@ export function normalizeRow(row: DatasetRow, spec: NormalizationSpec, observabl
  * Fits the `global` scaling: min and max of the resampled observed series over every
  * converged row.
  */
-export function fitGlobalScaling(rows: Iterable<DatasetRow>, spec: NormalizationSpec, observables: readonly string[], grid: TimeGridSpec): { offset: number; scale: number } {
+export function fitGlobalScaling(
+  rows: Iterable<DatasetRow>,
+  spec: NormalizationSpec,
+  observables: readonly string[],
+  grid: TimeGridSpec,
+): { offset: number; scale: number } {
   let min = Infinity;
   let max = -Infinity;
   const index = observables.indexOf(spec.strand);

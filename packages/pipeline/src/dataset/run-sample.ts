@@ -1,10 +1,4 @@
-import {
-  compileNetwork,
-  NetworkValidationError,
-  parseNetwork,
-  simulateOnGrid,
-  type SolverName,
-} from '@penvae/simulator';
+import { compileNetwork, NetworkValidationError, parseNetwork, simulateOnGrid, type SolverName } from '@penvae/simulator';
 import { normalizeRow } from './normalize.js';
 import { newRow, type DatasetRow, type NormalizationSpec, type TimeGridSpec } from './schema.js';
 import { prepareSweep, sampleValues, type PreparedSweep } from './sweep-spec.js';

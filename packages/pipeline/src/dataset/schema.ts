@@ -159,7 +159,12 @@ function scalar<T extends Exclude<ColumnType, 'float32-list'>>(
   return { name, type, listSize: 0, nullable, required, write, read };
 }
 
-function list(name: string, listSize: number, write: ColumnOfType<'float32-list'>['write'], read: ColumnOfType<'float32-list'>['read']): ColumnOfType<'float32-list'> {
+function list(
+  name: string,
+  listSize: number,
+  write: ColumnOfType<'float32-list'>['write'],
+  read: ColumnOfType<'float32-list'>['read'],
+): ColumnOfType<'float32-list'> {
   return { name, type: 'float32-list', listSize, nullable: true, required: false, write, read };
 }
 
@@ -187,26 +192,116 @@ function stat(name: string, key: Stat): ColumnOfType<'int32'> {
  */
 export function datasetColumns(layout: DatasetLayout): DatasetColumn[] {
   return [
-    scalar('sample_id', 'int32', false, (r) => r.sampleId, (r, v) => void (r.sampleId = v ?? 0), true),
-    scalar('network', 'utf8', false, (r) => r.network, (r, v) => void (r.network = v ?? ''), true),
-    scalar('family', 'utf8', false, (r) => r.family, (r, v) => void (r.family = v ?? ''), true),
-    scalar('seed', 'uint32', false, (r) => r.seed, (r, v) => void (r.seed = v ?? 0), true),
-    scalar('outcome', 'utf8', false, (r) => r.outcome, (r, v) => void (r.outcome = v ?? ''), true),
-    scalar('message', 'utf8', false, (r) => r.message, (r, v) => void (r.message = v ?? ''), true),
+    scalar(
+      'sample_id',
+      'int32',
+      false,
+      (r) => r.sampleId,
+      (r, v) => void (r.sampleId = v ?? 0),
+      true,
+    ),
+    scalar(
+      'network',
+      'utf8',
+      false,
+      (r) => r.network,
+      (r, v) => void (r.network = v ?? ''),
+      true,
+    ),
+    scalar(
+      'family',
+      'utf8',
+      false,
+      (r) => r.family,
+      (r, v) => void (r.family = v ?? ''),
+      true,
+    ),
+    scalar(
+      'seed',
+      'uint32',
+      false,
+      (r) => r.seed,
+      (r, v) => void (r.seed = v ?? 0),
+      true,
+    ),
+    scalar(
+      'outcome',
+      'utf8',
+      false,
+      (r) => r.outcome,
+      (r, v) => void (r.outcome = v ?? ''),
+      true,
+    ),
+    scalar(
+      'message',
+      'utf8',
+      false,
+      (r) => r.message,
+      (r, v) => void (r.message = v ?? ''),
+      true,
+    ),
     stat('steps', 'steps'),
     stat('rejected_steps', 'rejectedSteps'),
     stat('rhs_calls', 'rhsCalls'),
     stat('jacobian_calls', 'jacobianCalls'),
     ...layout.parameters.map((name, p) =>
-      scalar(name, 'float64', true, (r) => (Number.isNaN(r.parameters[p]!) ? null : r.parameters[p]!), (r, v) => void (r.parameters[p] = v ?? Number.NaN)),
+      scalar(
+        name,
+        'float64',
+        true,
+        (r) => (Number.isNaN(r.parameters[p]!) ? null : r.parameters[p]!),
+        (r, v) => void (r.parameters[p] = v ?? Number.NaN),
+      ),
     ),
-    ...layout.observables.map((name, o) => list(`${RAW_PREFIX}${name}`, layout.rawLength, (r) => r.raw[o] ?? null, (r, v) => void (r.raw[o] = v))),
-    list('series', layout.seriesLength, (r) => r.series, (r, v) => void (r.series = v)),
-    scalar('series_offset', 'float64', true, (r) => r.offset, (r, v) => void (r.offset = v)),
-    scalar('series_scale', 'float64', true, (r) => r.scale, (r, v) => void (r.scale = v)),
-    scalar('behaviour', 'utf8', true, (r) => r.behaviour, (r, v) => void (r.behaviour = v)),
-    scalar('period', 'float64', true, (r) => r.period, (r, v) => void (r.period = v)),
-    scalar('amplitude', 'float64', true, (r) => r.amplitude, (r, v) => void (r.amplitude = v)),
+    ...layout.observables.map((name, o) =>
+      list(
+        `${RAW_PREFIX}${name}`,
+        layout.rawLength,
+        (r) => r.raw[o] ?? null,
+        (r, v) => void (r.raw[o] = v),
+      ),
+    ),
+    list(
+      'series',
+      layout.seriesLength,
+      (r) => r.series,
+      (r, v) => void (r.series = v),
+    ),
+    scalar(
+      'series_offset',
+      'float64',
+      true,
+      (r) => r.offset,
+      (r, v) => void (r.offset = v),
+    ),
+    scalar(
+      'series_scale',
+      'float64',
+      true,
+      (r) => r.scale,
+      (r, v) => void (r.scale = v),
+    ),
+    scalar(
+      'behaviour',
+      'utf8',
+      true,
+      (r) => r.behaviour,
+      (r, v) => void (r.behaviour = v),
+    ),
+    scalar(
+      'period',
+      'float64',
+      true,
+      (r) => r.period,
+      (r, v) => void (r.period = v),
+    ),
+    scalar(
+      'amplitude',
+      'float64',
+      true,
+      (r) => r.amplitude,
+      (r, v) => void (r.amplitude = v),
+    ),
   ];
 }
 
@@ -217,5 +312,8 @@ export const REQUIRED_COLUMNS: readonly string[] = datasetColumns({ parameters: 
 
 /** A row of this layout with every cell empty, for a reader to fill. */
 export function emptyRow(layout: DatasetLayout): DatasetRow {
-  return newRow({ sampleId: 0, network: '', family: '', seed: 0, parameters: new Float64Array(layout.parameters.length).fill(Number.NaN) }, layout.observables.length);
+  return newRow(
+    { sampleId: 0, network: '', family: '', seed: 0, parameters: new Float64Array(layout.parameters.length).fill(Number.NaN) },
+    layout.observables.length,
+  );
 }

@@ -56,7 +56,7 @@ function parseShardMarker(text: string | undefined): ShardMarker | undefined {
 /** `1, 3-5, 9` from sorted indices. */
 export function formatIndexRanges(indices: readonly number[]): string {
   const parts: string[] = [];
-  for (let k = 0; k < indices.length; ) {
+  for (let k = 0; k < indices.length;) {
     let j = k;
     while (j + 1 < indices.length && indices[j + 1] === indices[j]! + 1) j++;
     parts.push(j > k ? `${indices[k]}-${indices[j]}` : String(indices[k]));
@@ -104,7 +104,9 @@ export function checkShardSet(headers: readonly DatasetHeader[]): ShardSet {
   const markers = headers.map((h) => parseShardMarker(h.meta.shard));
   const counts = new Set(markers.map((m) => m?.count));
   if (markers.some((m) => m === undefined) || counts.size !== 1) {
-    throw new InputError(`every input must be a shard (--shard i/n) of the same n; found ${headers.map((h) => `${h.path}: ${h.meta.shard ?? 'not a shard'}`).join(', ')}`);
+    throw new InputError(
+      `every input must be a shard (--shard i/n) of the same n; found ${headers.map((h) => `${h.path}: ${h.meta.shard ?? 'not a shard'}`).join(', ')}`,
+    );
   }
   const count = markers[0]!.count;
   const owners = new Map<number, DatasetHeader>();
@@ -231,7 +233,10 @@ function readLeadingSchema(path: string): Schema | undefined {
  * finished (and where they left their temporary), and what to do.
  */
 export function describeMissingShards(set: ShardSet, unfinished: readonly UnfinishedShard[]): string {
-  const lines = [`missing shard${set.missing.length > 1 ? 's' : ''} ${formatIndexRanges(set.missing)} of ${set.count} (${set.present.length} of ${set.count} given)`];
-  for (const u of unfinished) lines.push(`shard ${u.index}/${set.count} started but did not finish (killed, out of time or failed): ${basename(u.temporary)} is its unfinished output`);
+  const lines = [
+    `missing shard${set.missing.length > 1 ? 's' : ''} ${formatIndexRanges(set.missing)} of ${set.count} (${set.present.length} of ${set.count} given)`,
+  ];
+  for (const u of unfinished)
+    lines.push(`shard ${u.index}/${set.count} started but did not finish (killed, out of time or failed): ${basename(u.temporary)} is its unfinished output`);
   return lines.join('\n');
 }

@@ -37,7 +37,9 @@ function formatBytes(bytes: number): string {
  */
 export function checkDatasetSize(rows: number, rowBytes: number, out: string, samplesFlag = '--samples'): void {
   if (rows > MAX_DATASET_ROWS) {
-    throw new InputError(`${samplesFlag} ${rows}: a dataset holds at most ${MAX_DATASET_ROWS} rows (sample_id is a 32-bit integer); split the sweep with --shard`);
+    throw new InputError(
+      `${samplesFlag} ${rows}: a dataset holds at most ${MAX_DATASET_ROWS} rows (sample_id is a 32-bit integer); split the sweep with --shard`,
+    );
   }
   if (rowBytes > MAX_ROW_BYTES) {
     throw new InputError(

@@ -42,7 +42,9 @@ describe('prepareSweep', () => {
   it('rejects an unknown path, naming it and the valid paths near it', () => {
     const run = () => prepareSweep(oscillator, { samples: 4, vary: [{ path: 'templates[a->a].concentraton', min: 1, max: 2 }] });
     expect(run).toThrow(InputError);
-    expect(run).toThrow(/--vary templates\[a->a\]\.concentraton: no such quantity in network "oscillator" \(did you mean "templates\[a->a\]\.concentration"\?\); valid paths near it: templates\[a->a\]\.concentration,/);
+    expect(run).toThrow(
+      /--vary templates\[a->a\]\.concentraton: no such quantity in network "oscillator" \(did you mean "templates\[a->a\]\.concentration"\?\); valid paths near it: templates\[a->a\]\.concentration,/,
+    );
   });
 
   it.each([
@@ -54,7 +56,13 @@ describe('prepareSweep', () => {
   });
 
   it('applies values to a copy and validates it', () => {
-    const p = prepareSweep(oscillator, { samples: 2, vary: [{ path: 'parameters.exoVm', min: 200, max: 400 }, { path: 'templates[b->i].concentration', min: 10, max: 90 }] });
+    const p = prepareSweep(oscillator, {
+      samples: 2,
+      vary: [
+        { path: 'parameters.exoVm', min: 200, max: 400 },
+        { path: 'templates[b->i].concentration', min: 10, max: 90 },
+      ],
+    });
     const net = p.apply(Float64Array.from([250, 33]));
     expect(net.kind === 'pen' && net.parameters?.exoVm).toBe(250);
     expect(net.kind === 'pen' && net.templates[2]!.concentration).toBe(33);
@@ -111,7 +119,14 @@ describe('sampling designs', () => {
     expect(all[8]![0]).toBeCloseTo(400, 10);
     expect(all[8]![1]).toBeCloseTo(80, 10);
     expect(all[1]![1]).toBeCloseTo(40, 10); // log grid: geometric middle of 20 and 80
-    const explicit = prepareSweep(oscillator, { samples: 1, design: 'grid', vary: [{ ...vary[0]!, levels: 3 }, { ...vary[1]!, levels: 4 }] });
+    const explicit = prepareSweep(oscillator, {
+      samples: 1,
+      design: 'grid',
+      vary: [
+        { ...vary[0]!, levels: 3 },
+        { ...vary[1]!, levels: 4 },
+      ],
+    });
     expect(explicit.spec.samples).toBe(12);
   });
 });
@@ -119,20 +134,30 @@ describe('sampling designs', () => {
 describe('shards and sweep files', () => {
   it('shards tile the sample range exactly', () => {
     const ranges = [0, 1, 2].map((index) => shardRange(10, { index, count: 3 }));
-    expect(ranges).toEqual([{ start: 0, end: 3 }, { start: 3, end: 6 }, { start: 6, end: 10 }]);
+    expect(ranges).toEqual([
+      { start: 0, end: 3 },
+      { start: 3, end: 6 },
+      { start: 6, end: 10 },
+    ]);
     expect(parseShard('2/3')).toEqual({ index: 1, count: 3 });
     expect(() => parseShard('0/3')).toThrow(/expected i\/n with 1 <= i <= n/);
     expect(() => parseShard('4/3')).toThrow(InputError);
   });
 
   it('reads a sweep file and reports bad fields by name', () => {
-    expect(parseSweepFile({ samples: 5, design: 'lhs', seed: 2, vary: [{ path: 'parameters.exoVm', min: 1, max: 2, distribution: 'log' }] }, 's.json')).toEqual({
-      samples: 5,
-      design: 'lhs',
-      seed: 2,
-      vary: [{ path: 'parameters.exoVm', min: 1, max: 2, distribution: 'log' }],
-    });
-    expect(() => parseSweepFile({ samples: 5, vary: [{ path: 'x', min: 1, max: 'a' }] }, 's.json')).toThrow('s.json: vary[0].max: expected a finite number, found "a"');
-    expect(() => parseSweepFile({ samples: 5, design: 'sobol', vary: [] }, 's.json')).toThrow('s.json: design: expected one of random, grid, lhs, found "sobol"');
+    expect(parseSweepFile({ samples: 5, design: 'lhs', seed: 2, vary: [{ path: 'parameters.exoVm', min: 1, max: 2, distribution: 'log' }] }, 's.json')).toEqual(
+      {
+        samples: 5,
+        design: 'lhs',
+        seed: 2,
+        vary: [{ path: 'parameters.exoVm', min: 1, max: 2, distribution: 'log' }],
+      },
+    );
+    expect(() => parseSweepFile({ samples: 5, vary: [{ path: 'x', min: 1, max: 'a' }] }, 's.json')).toThrow(
+      's.json: vary[0].max: expected a finite number, found "a"',
+    );
+    expect(() => parseSweepFile({ samples: 5, design: 'sobol', vary: [] }, 's.json')).toThrow(
+      's.json: design: expected one of random, grid, lhs, found "sobol"',
+    );
   });
 });

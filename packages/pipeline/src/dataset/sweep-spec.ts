@@ -53,7 +53,10 @@ export function parseVary(text: string): VarySpec {
   const eq = text.lastIndexOf('=');
   if (eq <= 0) throw new InputError(`--vary ${text}: expected ${VARY_FORM}`);
   const path = text.slice(0, eq).trim();
-  const parts = text.slice(eq + 1).split(':').map((p) => p.trim());
+  const parts = text
+    .slice(eq + 1)
+    .split(':')
+    .map((p) => p.trim());
   if (parts.length < 2 || parts.length > 4) throw new InputError(`--vary ${text}: expected ${VARY_FORM}`);
   const [minText, maxText, ...rest] = parts as [string, string, ...string[]];
   const min = Number(minText);
@@ -82,7 +85,8 @@ export function parseSweepFile(doc: unknown, source: string): SweepSpec {
   const d = doc as Record<string, unknown>;
   for (const key of Object.keys(d)) if (!['samples', 'design', 'seed', 'vary'].includes(key)) fail(key, 'unknown field; allowed: samples, design, seed, vary');
   if (!Number.isInteger(d.samples) || (d.samples as number) < 1) fail('samples', `expected an integer >= 1, found ${JSON.stringify(d.samples)}`);
-  if (d.design !== undefined && !DESIGNS.includes(d.design as Design)) fail('design', `expected one of ${DESIGNS.join(', ')}, found ${JSON.stringify(d.design)}`);
+  if (d.design !== undefined && !DESIGNS.includes(d.design as Design))
+    fail('design', `expected one of ${DESIGNS.join(', ')}, found ${JSON.stringify(d.design)}`);
   if (d.seed !== undefined && !(Number.isInteger(d.seed) && (d.seed as number) >= 0 && (d.seed as number) <= MAX_SEED)) {
     fail('seed', `expected an integer from 0 to ${MAX_SEED} (seeds are unsigned 32-bit), found ${JSON.stringify(d.seed)}`);
   }
@@ -91,12 +95,15 @@ export function parseSweepFile(doc: unknown, source: string): SweepSpec {
     const at = `vary[${i}]`;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(at, 'expected an object {"path", "min", "max", ...}');
     const o = v as Record<string, unknown>;
-    for (const key of Object.keys(o)) if (!['path', 'min', 'max', 'distribution', 'levels'].includes(key)) fail(`${at}.${key}`, 'unknown field; allowed: path, min, max, distribution, levels');
+    for (const key of Object.keys(o))
+      if (!['path', 'min', 'max', 'distribution', 'levels'].includes(key)) fail(`${at}.${key}`, 'unknown field; allowed: path, min, max, distribution, levels');
     if (typeof o.path !== 'string' || o.path === '') fail(`${at}.path`, 'expected a path string such as "parameters.exoVm"');
     if (typeof o.min !== 'number' || !Number.isFinite(o.min)) fail(`${at}.min`, `expected a finite number, found ${JSON.stringify(o.min)}`);
     if (typeof o.max !== 'number' || !Number.isFinite(o.max)) fail(`${at}.max`, `expected a finite number, found ${JSON.stringify(o.max)}`);
-    if (o.distribution !== undefined && o.distribution !== 'uniform' && o.distribution !== 'log') fail(`${at}.distribution`, `expected "uniform" or "log", found ${JSON.stringify(o.distribution)}`);
-    if (o.levels !== undefined && (!Number.isInteger(o.levels) || (o.levels as number) < 1)) fail(`${at}.levels`, `expected an integer >= 1, found ${JSON.stringify(o.levels)}`);
+    if (o.distribution !== undefined && o.distribution !== 'uniform' && o.distribution !== 'log')
+      fail(`${at}.distribution`, `expected "uniform" or "log", found ${JSON.stringify(o.distribution)}`);
+    if (o.levels !== undefined && (!Number.isInteger(o.levels) || (o.levels as number) < 1))
+      fail(`${at}.levels`, `expected an integer >= 1, found ${JSON.stringify(o.levels)}`);
     const spec: VarySpec = { path: o.path as string, min: o.min as number, max: o.max as number };
     if (o.distribution !== undefined) spec.distribution = o.distribution as Distribution;
     if (o.levels !== undefined) spec.levels = o.levels as number;

@@ -27,7 +27,11 @@ if (parentPort) {
       port.postMessage({ type: 'rows', rows } satisfies FromWorker);
     } catch (error) {
       // The stack travels apart from the message: the CLI prints it only with PENVAE_DEBUG=1.
-      port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? (error.stack ?? '') : '' } satisfies FromWorker);
+      port.postMessage({
+        type: 'error',
+        message: error instanceof Error ? error.message : String(error),
+        stack: error instanceof Error ? (error.stack ?? '') : '',
+      } satisfies FromWorker);
     }
   });
 }

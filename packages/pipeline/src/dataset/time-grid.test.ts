@@ -8,7 +8,7 @@ describe('the raw time grid of simulations and sweeps', () => {
     [{ tEnd: 6000 }, { end: 3000, step: 10 }, 601],
     [{}, { end: 3000, step: 10 }, 301],
     [{ tEnd: 0.5 }, undefined, 2], // no step anywhere: min(1, tEnd), the simulator's rule
-  ])('%o on a network with time %o: the simulator\'s grid, t_k = k step', (options, time, points) => {
+  ])("%o on a network with time %o: the simulator's grid, t_k = k step", (options, time, points) => {
     const spec = resolveGridSpec({ name: 'n', ...(time ? { time } : {}) }, options, 'n.json');
     expect(spec.points).toBe(points);
     const t = gridTimes(spec);

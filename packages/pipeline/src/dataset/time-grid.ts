@@ -9,7 +9,11 @@ import type { TimeGridSpec } from './schema.js';
  * and sweeps. Flags are checked first so messages name them.
  * @throws InputError naming --t-end / --step, or the network without a time grid
  */
-export function resolveGridSpec(network: { name: string; time?: TimeGrid | undefined }, options: { tEnd?: number | undefined; step?: number | undefined }, source: string): TimeGridSpec {
+export function resolveGridSpec(
+  network: { name: string; time?: TimeGrid | undefined },
+  options: { tEnd?: number | undefined; step?: number | undefined },
+  source: string,
+): TimeGridSpec {
   if (options.tEnd !== undefined) checkNumber(options.tEnd, '--t-end', 0, true);
   if (options.step !== undefined) checkNumber(options.step, '--step', 0, true);
   const tEnd = options.tEnd ?? network.time?.end;
@@ -19,7 +23,10 @@ export function resolveGridSpec(network: { name: string; time?: TimeGrid | undef
   try {
     grid = resolveTimeGrid(network, { tEnd, ...(options.step !== undefined ? { step: options.step } : {}) });
   } catch (error) {
-    if (error instanceof OptionsError) throw new InputError(`--t-end ${tEnd}${options.step !== undefined ? ` --step ${options.step}` : ''}: ${error.message.replace(/^option \w+: /, '')}`, { cause: error });
+    if (error instanceof OptionsError)
+      throw new InputError(`--t-end ${tEnd}${options.step !== undefined ? ` --step ${options.step}` : ''}: ${error.message.replace(/^option \w+: /, '')}`, {
+        cause: error,
+      });
     throw error;
   }
   return { start: 0, step: grid[1]! - grid[0]!, points: grid.length };

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError, InterruptedError } from '../errors.js';
 import {
-  AtomicFile, checkOutputPath, hideTemporaryPaths, removeOpenTemporaries, removeStaleTemporaries, writeDirectoryAtomic, writeFileAtomic,
+  AtomicFile,
+  checkOutputPath,
+  hideTemporaryPaths,
+  removeOpenTemporaries,
+  removeStaleTemporaries,
+  writeDirectoryAtomic,
+  writeFileAtomic,
 } from './atomic.js';
 
 let dir: string;
@@ -51,7 +57,7 @@ describe('atomic writes', () => {
 });
 
 describe('temporaries of dead processes', () => {
-  it('are removed before the next write of the same output; live processes\' and other outputs\' are kept', () => {
+  it("are removed before the next write of the same output; live processes' and other outputs' are kept", () => {
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     const names = [`.out.arrow.tmp-${dead}-3`, `.out.arrow.tmp-${process.ppid}-1`, `.other.arrow.tmp-${dead}-1`];
     for (const n of names) writeFileSync(join(dir, n), 'x');
@@ -86,13 +92,22 @@ describe('folders written atomically', () => {
   it('an aborted signal or a failure leaves nothing under the name, and an interrupt handler removes a folder still being filled', async () => {
     const out = join(dir, 'report');
     const controller = new AbortController();
-    await expect(writeDirectoryAtomic(out, 'm', async (tmp) => {
-      writeFileSync(join(tmp, 'm'), '');
-      controller.abort();
-    }, controller.signal)).rejects.toThrow(InterruptedError);
-    await expect(writeDirectoryAtomic(out, 'm', async () => {
-      throw new Error('render failed');
-    })).rejects.toThrow('render failed');
+    await expect(
+      writeDirectoryAtomic(
+        out,
+        'm',
+        async (tmp) => {
+          writeFileSync(join(tmp, 'm'), '');
+          controller.abort();
+        },
+        controller.signal,
+      ),
+    ).rejects.toThrow(InterruptedError);
+    await expect(
+      writeDirectoryAtomic(out, 'm', async () => {
+        throw new Error('render failed');
+      }),
+    ).rejects.toThrow('render failed');
     let filling: Promise<void> | undefined;
     await new Promise<void>((resolve) => {
       filling = writeDirectoryAtomic(out, 'm', async (tmp) => {
@@ -108,7 +123,9 @@ describe('folders written atomically', () => {
 
 describe('checkOutputPath', () => {
   it('refuses a missing folder outside the working directory (creating nothing) and a folder where a file goes', () => {
-    expect(() => checkOutputPath(join(dir, 'missing', 'x.arrow'), '--out')).toThrow(/the folder .*missing does not exist; pipeline creates missing folders only inside the working directory/);
+    expect(() => checkOutputPath(join(dir, 'missing', 'x.arrow'), '--out')).toThrow(
+      /the folder .*missing does not exist; pipeline creates missing folders only inside the working directory/,
+    );
     expect(existsSync(join(dir, 'missing'))).toBe(false);
     mkdirSync(join(dir, 'sub'));
     expect(() => checkOutputPath(join(dir, 'sub'), '--out')).toThrow(/is a folder; expected a file name/);

@@ -141,7 +141,9 @@ export function checkOutputPath(path: string, flag: string, kind: 'file' | 'fold
   if (existing !== dirname(target)) {
     const inside = relative(process.cwd(), dirname(target));
     if (inside.startsWith('..') || isAbsolute(inside)) {
-      throw new InputError(`${flag} ${path}: the folder ${dirname(path)} does not exist; pipeline creates missing folders only inside the working directory (create it first: mkdir -p ${dirname(path)})`);
+      throw new InputError(
+        `${flag} ${path}: the folder ${dirname(path)} does not exist; pipeline creates missing folders only inside the working directory (create it first: mkdir -p ${dirname(path)})`,
+      );
     }
   }
   if (!existsSync(target)) return;

@@ -1,11 +1,5 @@
 import { readFileSync } from 'node:fs';
-import {
-  BUILTIN_NETWORKS,
-  builtinNetworkUrl,
-  isBuiltinNetwork,
-  parseNetwork,
-  type Network,
-} from '@penvae/simulator';
+import { BUILTIN_NETWORKS, builtinNetworkUrl, isBuiltinNetwork, parseNetwork, type Network } from '@penvae/simulator';
 import { InputError } from '../errors.js';
 
 /** A network and where it came from. */

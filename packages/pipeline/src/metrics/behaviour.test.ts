@@ -6,7 +6,7 @@ const t = Array.from({ length: L }, (_, j) => (1000 * j) / (L - 1));
 /** A spiky oscillation like the oligator's: a narrow raised-cosine pulse every `period`. */
 const pulses = (period: number, height: number, phase = 0) =>
   Float32Array.from(t, (s) => {
-    const u = (((s - phase) % period) + period) % period / period;
+    const u = ((((s - phase) % period) + period) % period) / period;
     return u < 0.3 ? height * 0.5 * (1 - Math.cos((2 * Math.PI * u) / 0.3)) : 0;
   });
 /** A logistic rise from 0 to `top` with its midpoint at `mid`. */

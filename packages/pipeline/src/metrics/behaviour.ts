@@ -144,7 +144,12 @@ function summarizeChecks(checks: readonly BehaviourCheck[]): PreservationSummary
   return {
     rows: checks.length,
     preserved: frac(checks, (c) => c.preserved) ?? 0,
-    oscillating: { rows: osc.length, peaksAndPeriod: frac(osc, (c) => c.peaksAndPeriod), amplitude: frac(osc, (c) => c.amplitude), preserved: frac(osc, (c) => c.preserved) },
+    oscillating: {
+      rows: osc.length,
+      peaksAndPeriod: frac(osc, (c) => c.peaksAndPeriod),
+      amplitude: frac(osc, (c) => c.amplitude),
+      preserved: frac(osc, (c) => c.preserved),
+    },
     level: { rows: lvl.length, finalLevel: frac(lvl, (c) => c.finalLevel), halfRise: frac(lvl, (c) => c.halfRise), preserved: frac(lvl, (c) => c.preserved) },
     sameLabel: frac(checks, (c) => c.input === c.reconstruction) ?? 0,
   };

@@ -48,7 +48,11 @@ describe('computeInterpolationSmoothness', () => {
   it('is scale-free', () => {
     const path = f64(0, 1, 3, 2, 5, 4);
     const a = computeInterpolationSmoothness(path, 3, 2);
-    const b = computeInterpolationSmoothness(path.map((v) => 7 * v), 3, 2);
+    const b = computeInterpolationSmoothness(
+      path.map((v) => 7 * v),
+      3,
+      2,
+    );
     expect(b.maxStepRatio).toBeCloseTo(a.maxStepRatio, 12);
     expect(b.roughness).toBeCloseTo(a.roughness, 12);
     expect(b.meanStep).toBeCloseTo(7 * a.meanStep, 12);

@@ -43,11 +43,7 @@ export interface InterpolationSmoothnessResult {
  * @example
  *   const { maxStepRatio, roughness } = computeInterpolationSmoothness(decoded, 11, 200);
  */
-export function computeInterpolationSmoothness(
-  path: Matrix,
-  steps: number,
-  length: number,
-): InterpolationSmoothnessResult {
+export function computeInterpolationSmoothness(path: Matrix, steps: number, length: number): InterpolationSmoothnessResult {
   checkMatrix('computeInterpolationSmoothness: path', path, steps, length, 2);
   const stepNorms = new Float64Array(steps - 1);
   let sum = 0;

@@ -32,13 +32,7 @@ export interface KnnAccuracyResult {
  * @example
  *   const { accuracy } = computeKnnAccuracy(latentMeans, n, 10, families, 5);
  */
-export function computeKnnAccuracy(
-  points: Matrix,
-  n: number,
-  d: number,
-  labels: ArrayLike<Label>,
-  k: number,
-): KnnAccuracyResult {
+export function computeKnnAccuracy(points: Matrix, n: number, d: number, labels: ArrayLike<Label>, k: number): KnnAccuracyResult {
   checkMatrix('computeKnnAccuracy: points', points, n, d, 2);
   checkLabels('computeKnnAccuracy', labels, n);
   if (!Number.isInteger(k) || k < 1 || k > n - 1) {

@@ -20,9 +20,7 @@ export function checkMatrix(name: string, data: Matrix, n: number, d: number, mi
     throw new MetricInputError(`${name}: needs at least ${minRows} row(s) (got n = ${n}).`);
   }
   if (data.length !== n * d) {
-    throw new MetricInputError(
-      `${name}: expected ${n} x ${d} = ${n * d} values in row-major order, got ${data.length}.`,
-    );
+    throw new MetricInputError(`${name}: expected ${n} x ${d} = ${n * d} values in row-major order, got ${data.length}.`);
   }
 }
 
@@ -63,7 +61,6 @@ export function indexLabels(labels: ArrayLike<Label>): { index: Int32Array; name
   }
   return { index, names: [...ids.keys()] };
 }
-
 
 /**
  * Rows `0..n-1` when `n <= maxRows`, otherwise floor(maxRows) distinct rows drawn uniformly without

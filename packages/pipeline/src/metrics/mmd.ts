@@ -71,14 +71,7 @@ export interface MmdResult {
  * @example
  *   const { mmd2, bandwidth } = computeMmd(real, 500, generated, 500, 200, { seed: 1 });
  */
-export function computeMmd(
-  x: Matrix,
-  nx: number,
-  y: Matrix,
-  ny: number,
-  d: number,
-  options: MmdOptions = {},
-): MmdResult {
+export function computeMmd(x: Matrix, nx: number, y: Matrix, ny: number, d: number, options: MmdOptions = {}): MmdResult {
   const estimator = options.estimator ?? 'unbiased';
   const maxRows = options.maxRows ?? 2000;
   const seed = options.seed ?? 0;

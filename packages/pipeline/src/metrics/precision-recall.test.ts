@@ -44,9 +44,7 @@ describe('computePrecisionRecall', () => {
 
   it('loses precision and coverage as the fake set shifts away', () => {
     const real = uniformCloud(80, 2, 0, 2);
-    const results = [0, 0.25, 0.5, 3].map((shift) =>
-      computePrecisionRecall(real, 80, uniformCloud(80, 2, shift, 3), 80, 2, 5),
-    );
+    const results = [0, 0.25, 0.5, 3].map((shift) => computePrecisionRecall(real, 80, uniformCloud(80, 2, shift, 3), 80, 2, 5));
     for (let i = 1; i < results.length; i++) {
       expect(results[i]!.precision).toBeLessThan(results[i - 1]!.precision);
       expect(results[i]!.coverage).toBeLessThan(results[i - 1]!.coverage);

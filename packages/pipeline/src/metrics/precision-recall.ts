@@ -1,12 +1,5 @@
 import { MetricInputError } from './errors.js';
-import {
-  checkMatrix,
-  kthNeighbourDistances,
-  sampleRows,
-  squaredDistance,
-  takeRows,
-  type Matrix,
-} from './matrix.js';
+import { checkMatrix, kthNeighbourDistances, sampleRows, squaredDistance, takeRows, type Matrix } from './matrix.js';
 
 /** Options of {@link computePrecisionRecall}. */
 export interface PrecisionRecallOptions {
@@ -86,9 +79,7 @@ export function computePrecisionRecall(
   const n = r.length / d;
   const m = f.length / d;
   if (!Number.isInteger(k) || k < 1 || k > Math.min(n, m) - 1) {
-    throw new MetricInputError(
-      `computePrecisionRecall: k must be an integer in [1, min(nr, nf) - 1] = [1, ${Math.min(n, m) - 1}] (got ${k}).`,
-    );
+    throw new MetricInputError(`computePrecisionRecall: k must be an integer in [1, min(nr, nf) - 1] = [1, ${Math.min(n, m) - 1}] (got ${k}).`);
   }
   const realRadius2 = kthNeighbourDistances(r, n, d, k).map((v) => v * v);
   const fakeRadius2 = kthNeighbourDistances(f, m, d, k).map((v) => v * v);

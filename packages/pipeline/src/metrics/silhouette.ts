@@ -29,20 +29,13 @@ export interface SilhouetteResult {
  * @example
  *   const { score } = computeSilhouette(latentMeans, n, 10, families);
  */
-export function computeSilhouette(
-  points: Matrix,
-  n: number,
-  d: number,
-  labels: ArrayLike<Label>,
-): SilhouetteResult {
+export function computeSilhouette(points: Matrix, n: number, d: number, labels: ArrayLike<Label>): SilhouetteResult {
   checkMatrix('computeSilhouette: points', points, n, d);
   checkLabels('computeSilhouette', labels, n);
   const { index, names } = indexLabels(labels);
   const c = names.length;
   if (c < 2) {
-    throw new MetricInputError(
-      `computeSilhouette: needs at least 2 distinct labels to compare clusters (got ${c}: ${names.join(', ')}).`,
-    );
+    throw new MetricInputError(`computeSilhouette: needs at least 2 distinct labels to compare clusters (got ${c}: ${names.join(', ')}).`);
   }
   const size = new Float64Array(c);
   for (let i = 0; i < n; i++) size[index[i]!]!++;

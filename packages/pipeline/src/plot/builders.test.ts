@@ -163,7 +163,8 @@ describe('buildLatentScatterSpec (figure 5)', () => {
 
 describe('buildInterpolationSpec (figure 6)', () => {
   it('draws every decoded step of every path', async () => {
-    const steps = (n: number) => Array.from({ length: n }, (_, s) => Float32Array.from(t, (x, i) => (1 - s / (n - 1)) * Math.sin(x) + (s / (n - 1)) * ramp(1, 10)[i]!));
+    const steps = (n: number) =>
+      Array.from({ length: n }, (_, s) => Float32Array.from(t, (x, i) => (1 - s / (n - 1)) * Math.sin(x) + (s / (n - 1)) * ramp(1, 10)[i]!));
     const paths = [
       { name: 'sin → sigmoid', t, steps: steps(7) },
       { name: 'oscillator → switch', steps: steps(5) },
@@ -176,9 +177,7 @@ describe('buildInterpolationSpec (figure 6)', () => {
 
   it('rejects a single step and ragged steps', () => {
     expect(() => buildInterpolationSpec([{ name: 'p', steps: [wave(1, 1)] }], { title: 'x' })).toThrow(/at least 2 steps/);
-    expect(() => buildInterpolationSpec([{ name: 'p', steps: [wave(1, 1), wave(1, 1).subarray(1)] }], { title: 'x' })).toThrow(
-      /step 1 has 39 points/,
-    );
+    expect(() => buildInterpolationSpec([{ name: 'p', steps: [wave(1, 1), wave(1, 1).subarray(1)] }], { title: 'x' })).toThrow(/step 1 has 39 points/);
   });
 });
 
@@ -236,8 +235,6 @@ describe('buildMetricBarsSpec', () => {
   });
 
   it('rejects rows with nothing plottable', () => {
-    expect(() => buildMetricBarsSpec([{ model: 'VAE', metric: 'm', value: 0 }], { title: 'x', logScale: true })).toThrow(
-      /no finite, positive values/,
-    );
+    expect(() => buildMetricBarsSpec([{ model: 'VAE', metric: 'm', value: 0 }], { title: 'x', logScale: true })).toThrow(/no finite, positive values/);
   });
 });

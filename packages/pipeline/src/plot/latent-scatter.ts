@@ -55,9 +55,7 @@ export interface LatentScatterOptions {
 export function buildLatentScatterSpec(points: readonly ScatterPoint[], options: LatentScatterOptions): TopLevelSpec {
   checkNotEmpty('buildLatentScatterSpec', points);
   const panels: ScatterPanel[] = [
-    options.panelTitle === undefined
-      ? { points, axes: options.axes }
-      : { points, axes: options.axes, title: options.panelTitle },
+    options.panelTitle === undefined ? { points, axes: options.axes } : { points, axes: options.axes, title: options.panelTitle },
   ];
   if (options.projection) {
     if (options.projection.points.length === 0) {
@@ -72,9 +70,7 @@ export function buildLatentScatterSpec(points: readonly ScatterPoint[], options:
     width: size,
     height: size,
     data: {
-      values: panel.points
-        .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y))
-        .map((p) => ({ x: p.x, y: p.y, label: p.label })),
+      values: panel.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).map((p) => ({ x: p.x, y: p.y, label: p.label })),
     },
     mark: { type: 'point' as const },
     encoding: {

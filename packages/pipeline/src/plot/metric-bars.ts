@@ -55,9 +55,7 @@ export function buildMetricBarsSpec(rows: readonly MetricBarRow[], options: Metr
     .filter((r) => Number.isFinite(r.value) && !(options.logScale && r.value <= 0))
     .map((r) => ({ model: r.model, metric: r.metric, group: r.group ?? '', value: r.value }));
   if (values.length === 0) {
-    throw new PlotInputError(
-      `buildMetricBarsSpec: no finite${options.logScale ? ', positive' : ''} values to plot among ${rows.length} rows.`,
-    );
+    throw new PlotInputError(`buildMetricBarsSpec: no finite${options.logScale ? ', positive' : ''} values to plot among ${rows.length} rows.`);
   }
   const models = distinct(rows.map((r) => r.model));
   const metrics = distinct(values.map((r) => r.metric));

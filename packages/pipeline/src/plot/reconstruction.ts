@@ -1,14 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  checkNotEmpty,
-  checkSameLength,
-  defaultColumns,
-  finiteOrNull,
-  facetLayout,
-  uniqueNames,
-  type LayerItem,
-  type Series,
-} from './data.js';
+import { checkNotEmpty, checkSameLength, defaultColumns, finiteOrNull, facetLayout, uniqueNames, type LayerItem, type Series } from './data.js';
 
 /** One panel of {@link buildReconstructionSpec}. */
 export interface ReconstructionItem {
@@ -102,7 +93,13 @@ export function buildReconstructionSpec(items: readonly ReconstructionItem[], op
         field: 'series',
         type: 'nominal',
         title: null,
-        scale: { domain: series, range: [[1, 0], [6, 3]] },
+        scale: {
+          domain: series,
+          range: [
+            [1, 0],
+            [6, 3],
+          ],
+        },
       },
     },
   };

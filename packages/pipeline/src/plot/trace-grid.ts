@@ -1,14 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  checkNotEmpty,
-  checkSameLength,
-  defaultColumns,
-  distinct,
-  finiteOrNull,
-  facetLayout,
-  type LayerItem,
-  type Series,
-} from './data.js';
+import { checkNotEmpty, checkSameLength, defaultColumns, distinct, finiteOrNull, facetLayout, type LayerItem, type Series } from './data.js';
 
 /** One trace of {@link buildTraceGridSpec}. */
 export interface TraceRow {

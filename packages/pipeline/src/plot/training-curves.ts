@@ -67,9 +67,7 @@ export function buildTrainingCurvesSpec(history: readonly TrainingHistoryRow[], 
   const terms = options.terms ? [...options.terms] : found;
   const unknown = terms.filter((t) => !found.includes(t));
   if (unknown.length > 0) {
-    throw new PlotInputError(
-      `buildTrainingCurvesSpec: option "terms" names ${unknown.join(', ')}, not in the history (found: ${found.join(', ')}).`,
-    );
+    throw new PlotInputError(`buildTrainingCurvesSpec: option "terms" names ${unknown.join(', ')}, not in the history (found: ${found.join(', ')}).`);
   }
   const splits = distinct(values.map((v) => v.split)).sort((a, b) => (a === 'training' ? -1 : b === 'training' ? 1 : 0));
   const curves: LayerItem = {

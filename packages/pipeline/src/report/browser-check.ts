@@ -52,7 +52,7 @@ export async function checkReportInBrowser(reportDir: string, screenshotName = '
   const index = resolve(reportDir, 'index.html');
   if (!existsSync(index)) throw new InputError(`${reportDir}: no index.html (make one with \`pipeline compare\`)`);
   const browser = findChromium();
-  if (!browser) throw new InputError('no Chromium found (install Debian\'s `chromium` package, or set PENVAE_CHROMIUM to a Chromium/Chrome executable)');
+  if (!browser) throw new InputError("no Chromium found (install Debian's `chromium` package, or set PENVAE_CHROMIUM to a Chromium/Chrome executable)");
   let playwright: { chromium: { launch(options: object): Promise<Browser> } };
   try {
     playwright = (await import('playwright-core' as string)) as typeof playwright;
@@ -63,7 +63,15 @@ export async function checkReportInBrowser(reportDir: string, screenshotName = '
   const instance = await playwright.chromium.launch({
     executablePath: browser,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await instance.newPage({ viewport: { width: 1280, height: 900 } });

@@ -48,9 +48,13 @@ export function summarize(m: Omit<ComparisonMetrics, 'summary'>): string[] {
     );
     const osc = e.behaviour.vae.overall.oscillating;
     if (osc.rows > 0) {
-      out.push(`  Of ${osc.rows} oscillating inputs, ${e.run}'s reconstructions keep the peak count and period of ${((osc.peaksAndPeriod ?? 0) * 100).toFixed(0)} % (PCA: ${((e.behaviour.pca.overall.oscillating.peaksAndPeriod ?? 0) * 100).toFixed(0)} %) and the amplitude of ${((osc.amplitude ?? 0) * 100).toFixed(0)} %.`);
+      out.push(
+        `  Of ${osc.rows} oscillating inputs, ${e.run}'s reconstructions keep the peak count and period of ${((osc.peaksAndPeriod ?? 0) * 100).toFixed(0)} % (PCA: ${((e.behaviour.pca.overall.oscillating.peaksAndPeriod ?? 0) * 100).toFixed(0)} %) and the amplitude of ${((osc.amplitude ?? 0) * 100).toFixed(0)} %.`,
+      );
     }
-    out.push(`  Prior samples show the data's behaviour mix to within ${f(e.prior.distance, 2)} percentage points${e.decodability.period.r2 !== null ? `; period is linearly decodable from the latent means with R² ${f(e.decodability.period.r2)}` : ''}.`);
+    out.push(
+      `  Prior samples show the data's behaviour mix to within ${f(e.prior.distance, 2)} percentage points${e.decodability.period.r2 !== null ? `; period is linearly decodable from the latent means with R² ${f(e.decodability.period.r2)}` : ''}.`,
+    );
     // Families with too few rows for a variance (a relative MSE) are left out.
     const fam = Object.entries(r.byFamily).filter(([, v]) => v.rows >= 2 && Number.isFinite(v.vae));
     if (fam.length > 1) {
@@ -80,12 +84,19 @@ export function summarize(m: Omit<ComparisonMetrics, 'summary'>): string[] {
     }
     out.push(
       'Generation (prior samples against held-out series; lower MMD² and higher precision/recall are better, real-vs-real in brackets): ' +
-        own.map((e) => `${e.run} MMD² ${f(e.generation.mmd2)} (${f(e.generation.reference.mmd2)}), precision ${f(e.generation.precision)} (${f(e.generation.reference.precision)}), recall ${f(e.generation.recall)} (${f(e.generation.reference.recall)})`).join('; ') +
+        own
+          .map(
+            (e) =>
+              `${e.run} MMD² ${f(e.generation.mmd2)} (${f(e.generation.reference.mmd2)}), precision ${f(e.generation.precision)} (${f(e.generation.reference.precision)}), recall ${f(e.generation.recall)} (${f(e.generation.reference.recall)})`,
+          )
+          .join('; ') +
         '.',
     );
   }
   for (const i of m.interpolations) {
-    out.push(`Interpolation ${i.run}: ${i.from} → ${i.to} in ${i.steps} steps; largest step / mean step ${f(i.maxStepRatio)} (1 = even), path length / straight line ${f(i.pathLengthRatio)}.`);
+    out.push(
+      `Interpolation ${i.run}: ${i.from} → ${i.to} in ${i.steps} steps; largest step / mean step ${f(i.maxStepRatio)} (1 = even), path length / straight line ${f(i.pathLengthRatio)}.`,
+    );
   }
   return out;
 }
@@ -101,54 +112,137 @@ function table(header: string[], rows: string[][]): { md: string; html: string }
 function sections(m: ComparisonMetrics): { title: string; md: string; html: string }[] {
   const out: { title: string; md: string; html: string }[] = [];
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  out.push({ title: 'Summary', md: m.summary.map((s) => (s.startsWith('  ') ? `  - ${s.trim()}` : `- ${s}`)).join('\n'), html: `<ul>${m.summary.map((s) => `<li>${esc(s.trim())}</li>`).join('')}</ul>` });
+  out.push({
+    title: 'Summary',
+    md: m.summary.map((s) => (s.startsWith('  ') ? `  - ${s.trim()}` : `- ${s}`)).join('\n'),
+    html: `<ul>${m.summary.map((s) => `<li>${esc(s.trim())}</li>`).join('')}</ul>`,
+  });
   const runs = table(
     ['run', 'data', 'latent', 'encoder', 'backend', 'train / test rows', 'epochs (best)', 'stopped', 'training time'],
-    m.runs.map((r) => [r.name, r.datasets.map((d) => `${d.path} (${d.used}/${d.rows} rows, ${d.kind})`).join('; '), String(r.latentDim), r.encoder, r.backend, `${r.trainRows} / ${r.testRows}`, `${r.epochs} (${r.bestEpoch ?? '–'})`, r.stopReason, `${f(r.trainSeconds)} s`]),
+    m.runs.map((r) => [
+      r.name,
+      r.datasets.map((d) => `${d.path} (${d.used}/${d.rows} rows, ${d.kind})`).join('; '),
+      String(r.latentDim),
+      r.encoder,
+      r.backend,
+      `${r.trainRows} / ${r.testRows}`,
+      `${r.epochs} (${r.bestEpoch ?? '–'})`,
+      r.stopReason,
+      `${f(r.trainSeconds)} s`,
+    ]),
   );
   out.push({ title: 'Data and models', ...runs });
   const rec = table(
     ['model', 'evaluated on', 'rows', 'VAE rel. MSE', 'PCA rel. MSE (same k)', 'PCA / VAE', '−ELBO (nats)', 'recon', 'KL', 'active units'],
-    m.evaluations.map((e) => [e.run, `${e.data} (${e.domain})`, String(e.rows), f(e.relativeMse.vae), f(e.relativeMse.pca), ratio(e.relativeMse.pca, e.relativeMse.vae), f(e.negativeElbo.total), f(e.negativeElbo.recon), f(e.negativeElbo.kl), `${e.activeUnits}/${e.klPerDim.length}`]),
+    m.evaluations.map((e) => [
+      e.run,
+      `${e.data} (${e.domain})`,
+      String(e.rows),
+      f(e.relativeMse.vae),
+      f(e.relativeMse.pca),
+      ratio(e.relativeMse.pca, e.relativeMse.vae),
+      f(e.negativeElbo.total),
+      f(e.negativeElbo.recon),
+      f(e.negativeElbo.kl),
+      `${e.activeUnits}/${e.klPerDim.length}`,
+    ]),
   );
-  out.push({ title: 'Reconstruction (reference: PCA with as many components as latent dimensions, fitted on the same training split; −ELBO is a continuous density, so it can be negative)', ...rec });
+  out.push({
+    title:
+      'Reconstruction (reference: PCA with as many components as latent dimensions, fitted on the same training split; −ELBO is a continuous density, so it can be negative)',
+    ...rec,
+  });
   const groups = table(
     ['model', 'evaluated on', 'label', 'rows', 'VAE rel. MSE', 'PCA rel. MSE', 'PCA / VAE'],
     m.evaluations.flatMap((e) =>
-      [...Object.entries(e.relativeMse.byFamily).map(([k, v]) => [`family ${k}`, v] as const), ...Object.entries(e.relativeMse.byBehaviour).map(([k, v]) => [`behaviour ${k}`, v] as const)].map(([label, v]) => [
-        e.run, e.data, label, String(v.rows), f(v.vae), f(v.pca), ratio(v.pca, v.vae),
-      ]),
+      [
+        ...Object.entries(e.relativeMse.byFamily).map(([k, v]) => [`family ${k}`, v] as const),
+        ...Object.entries(e.relativeMse.byBehaviour).map(([k, v]) => [`behaviour ${k}`, v] as const),
+      ].map(([label, v]) => [e.run, e.data, label, String(v.rows), f(v.vae), f(v.pca), ratio(v.pca, v.vae)]),
     ),
   );
   out.push({ title: 'Reconstruction per family and behaviour label', ...groups });
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(100 * v).toFixed(0)} %`);
   const kept = table(
-    ['model', 'evaluated on', 'family', 'oscillating rows', 'peaks & period kept (VAE / PCA)', 'amplitude kept (VAE / PCA)', 'settling rows', 'final level kept (VAE / PCA)', 'half-rise time kept (VAE / PCA)', 'all checks (VAE / PCA)'],
+    [
+      'model',
+      'evaluated on',
+      'family',
+      'oscillating rows',
+      'peaks & period kept (VAE / PCA)',
+      'amplitude kept (VAE / PCA)',
+      'settling rows',
+      'final level kept (VAE / PCA)',
+      'half-rise time kept (VAE / PCA)',
+      'all checks (VAE / PCA)',
+    ],
     m.evaluations.flatMap((e) =>
       Object.entries(e.behaviour.vae.byFamily).map(([family, v]) => {
         const p = e.behaviour.pca.byFamily[family]!;
         return [
-          e.run, e.data, family,
-          String(v.oscillating.rows), `${pct(v.oscillating.peaksAndPeriod)} / ${pct(p.oscillating.peaksAndPeriod)}`, `${pct(v.oscillating.amplitude)} / ${pct(p.oscillating.amplitude)}`,
-          String(v.level.rows), `${pct(v.level.finalLevel)} / ${pct(p.level.finalLevel)}`, `${pct(v.level.halfRise)} / ${pct(p.level.halfRise)}`,
+          e.run,
+          e.data,
+          family,
+          String(v.oscillating.rows),
+          `${pct(v.oscillating.peaksAndPeriod)} / ${pct(p.oscillating.peaksAndPeriod)}`,
+          `${pct(v.oscillating.amplitude)} / ${pct(p.oscillating.amplitude)}`,
+          String(v.level.rows),
+          `${pct(v.level.finalLevel)} / ${pct(p.level.finalLevel)}`,
+          `${pct(v.level.halfRise)} / ${pct(p.level.halfRise)}`,
           `${pct(v.preserved)} / ${pct(p.preserved)}`,
         ];
       }),
     ),
   );
-  out.push({ title: 'Behaviour kept by reconstructions (oscillating inputs: same peak count, period within 5 %, amplitude within 10 %; others: final level within 5 % of the range, half-rise time within 5 % of the window)', ...kept });
+  out.push({
+    title:
+      'Behaviour kept by reconstructions (oscillating inputs: same peak count, period within 5 %, amplitude within 10 %; others: final level within 5 % of the range, half-rise time within 5 % of the window)',
+    ...kept,
+  });
   const probes = table(
-    ['model', 'evaluated on', 'period R² (rows)', 'amplitude R² (rows)', 'prior samples: behaviour mix', 'data: behaviour mix', 'largest gap (points)', 'unneeded latent dims'],
+    [
+      'model',
+      'evaluated on',
+      'period R² (rows)',
+      'amplitude R² (rows)',
+      'prior samples: behaviour mix',
+      'data: behaviour mix',
+      'largest gap (points)',
+      'unneeded latent dims',
+    ],
     m.evaluations.map((e) => {
-      const mix = (x: Record<string, number>) => Object.entries(x).map(([k, v]) => `${k} ${pct(v)}`).join(', ');
+      const mix = (x: Record<string, number>) =>
+        Object.entries(x)
+          .map(([k, v]) => `${k} ${pct(v)}`)
+          .join(', ');
       const d = e.decodability;
-      return [e.run, e.data, `${f(d.period.r2)} (${d.period.scoreRows})`, `${f(d.amplitude.r2)} (${d.amplitude.scoreRows})`, mix(e.prior.mix), mix(e.prior.dataMix), f(e.prior.distance), e.unneededUnits.join(' ') || 'none'];
+      return [
+        e.run,
+        e.data,
+        `${f(d.period.r2)} (${d.period.scoreRows})`,
+        `${f(d.amplitude.r2)} (${d.amplitude.scoreRows})`,
+        mix(e.prior.mix),
+        mix(e.prior.dataMix),
+        f(e.prior.distance),
+        e.unneededUnits.join(' ') || 'none',
+      ];
     }),
   );
-  out.push({ title: 'Latent features and prior samples (R²: least-squares fit of period / amplitude on the latent means of the training split, scored on these rows)', ...probes });
+  out.push({
+    title: 'Latent features and prior samples (R²: least-squares fit of period / amplitude on the latent means of the training split, scored on these rows)',
+    ...probes,
+  });
   const latent = table(
     ['model', 'evaluated on', 'KL per latent dim (nats)', 'silhouette (family)', 'silhouette (behaviour)', `k-NN acc. (family)`, 'k-NN acc. (behaviour)'],
-    m.evaluations.map((e) => [e.run, e.data, e.klPerDim.map((k) => f(k, 2)).join(' '), f(e.latent.silhouette.family), f(e.latent.silhouette.behaviour), f(e.latent.knnAccuracy.family), f(e.latent.knnAccuracy.behaviour)]),
+    m.evaluations.map((e) => [
+      e.run,
+      e.data,
+      e.klPerDim.map((k) => f(k, 2)).join(' '),
+      f(e.latent.silhouette.family),
+      f(e.latent.silhouette.behaviour),
+      f(e.latent.knnAccuracy.family),
+      f(e.latent.knnAccuracy.behaviour),
+    ]),
   );
   out.push({ title: `Latent space (posterior means; k-NN with k = ${m.evaluations[0]?.latent.k ?? 5}, leave-one-out)`, ...latent });
   const gen = table(
@@ -156,10 +250,24 @@ function sections(m: ComparisonMetrics): { title: string; md: string; html: stri
     m.evaluations.map((e) => {
       const g = e.generation;
       const r = g.reference;
-      return [e.run, e.data, String(g.samples), `${f(g.mmd2)} (${f(r.mmd2)})`, f(g.bandwidth), `${f(g.precision)} (${f(r.precision)})`, `${f(g.recall)} (${f(r.recall)})`, `${f(g.density)} (${f(r.density)})`, `${f(g.coverage)} (${f(r.coverage)})`];
+      return [
+        e.run,
+        e.data,
+        String(g.samples),
+        `${f(g.mmd2)} (${f(r.mmd2)})`,
+        f(g.bandwidth),
+        `${f(g.precision)} (${f(r.precision)})`,
+        `${f(g.recall)} (${f(r.recall)})`,
+        `${f(g.density)} (${f(r.density)})`,
+        `${f(g.coverage)} (${f(r.coverage)})`,
+      ];
     }),
   );
-  out.push({ title: 'Generation: prior samples against held-out series (MMD with a median-heuristic Gaussian kernel; k-NN precision/recall, density/coverage; references from two halves of the real set)', ...gen });
+  out.push({
+    title:
+      'Generation: prior samples against held-out series (MMD with a median-heuristic Gaussian kernel; k-NN precision/recall, density/coverage; references from two halves of the real set)',
+    ...gen,
+  });
   if (m.interpolations.length) {
     const interp = table(
       ['model', 'from', 'to', 'steps', 'largest / mean step', 'roughness', 'path length / straight line'],
@@ -167,7 +275,8 @@ function sections(m: ComparisonMetrics): { title: string; md: string; html: stri
     );
     out.push({ title: 'Interpolation smoothness (1 = evenly spaced steps; roughness 0 = constant velocity)', ...interp });
   }
-  if (m.warnings.length) out.push({ title: 'Warnings', md: m.warnings.map((w) => `- ${w}`).join('\n'), html: `<ul>${m.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` });
+  if (m.warnings.length)
+    out.push({ title: 'Warnings', md: m.warnings.map((w) => `- ${w}`).join('\n'), html: `<ul>${m.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` });
   return out;
 }
 

@@ -1,16 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import {
-  disposeVae,
-  encode,
-  evaluateSet,
-  fitPca,
-  loadVae,
-  sample,
-  type PcaModel,
-  type VaeFileInfo,
-  type VaeModel,
-} from '@penvae/vae';
+import { disposeVae, encode, evaluateSet, fitPca, loadVae, sample, type PcaModel, type VaeFileInfo, type VaeModel } from '@penvae/vae';
 import { InputError } from '../errors.js';
 import { computeKnnAccuracy, computeMmd, computePrecisionRecall, computeSilhouette } from '../metrics/index.js';
 import { evalSetOf, hashFile, loadLabelledSeries, takeRows, type EvalSet, type LabelledSeries } from '../dataset/labelled-series.js';
@@ -53,7 +43,8 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   if (record.formatVersion !== RUN_FORMAT_VERSION) {
     throw new InputError(`${runJson}: run format version ${String(record.formatVersion)}; this pipeline reads version ${RUN_FORMAT_VERSION}`);
   }
-  if (record.status !== 'complete') throw new InputError(`--run ${dir}: training did not finish (status "${record.status}"); continue it with \`pipeline train ... --out ${dir} --resume\``);
+  if (record.status !== 'complete')
+    throw new InputError(`--run ${dir}: training did not finish (status "${record.status}"); continue it with \`pipeline train ... --out ${dir} --resume\``);
   if (!existsSync(join(dir, 'model'))) throw new InputError(`--run ${dir}: no model (model/ is missing)`);
   const { model, info } = await loadVae(join(dir, 'model'));
   const swapped = record.modelFiles ? modelFileDifferences(join(dir, 'model'), record.modelFiles) : [];
@@ -94,9 +85,15 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
 export function loadExtraSet(path: string, length: number): EvalSet {
   const data = loadLabelledSeries([path], '--data');
   if (data.length !== length) {
-    throw new InputError(`--data ${path}: series of length ${data.length}, but the models expect ${length}; normalise it with \`pipeline normalize ${path} --length ${length} --out ...\``);
+    throw new InputError(
+      `--data ${path}: series of length ${data.length}, but the models expect ${length}; normalise it with \`pipeline normalize ${path} --length ${length} --out ...\``,
+    );
   }
-  return evalSetOf(data, Int32Array.from({ length: data.n }, (_, i) => i), basename(path));
+  return evalSetOf(
+    data,
+    Int32Array.from({ length: data.n }, (_, i) => i),
+    basename(path),
+  );
 }
 
 /** Metrics of one model on one evaluation set. */

@@ -70,7 +70,8 @@ function interpolationEnds(set: EvalSet): { from: number; to: number } | undefin
   const families = orderFamilies(set.family);
   const osc = families.find((f) => set.family.some((g, k) => g === f && OSCILLATING.has(set.behaviour[k]!)));
   const settle = families.find((f) => f !== osc && set.family.some((g, k) => g === f && !OSCILLATING.has(set.behaviour[k]!)));
-  if (osc !== undefined && settle !== undefined) return { from: firstRow(set, osc, (b) => b === 'oscillating' || OSCILLATING.has(b)), to: firstRow(set, settle, (b) => !OSCILLATING.has(b)) };
+  if (osc !== undefined && settle !== undefined)
+    return { from: firstRow(set, osc, (b) => b === 'oscillating' || OSCILLATING.has(b)), to: firstRow(set, settle, (b) => !OSCILLATING.has(b)) };
   if (families.length >= 2) return { from: firstRow(set, families[0]!), to: firstRow(set, families[1]!) };
   return undefined;
 }
@@ -81,7 +82,10 @@ function row(set: EvalSet, i: number): Float32Array {
 
 /** Latent dimensions ordered by mean KL on a set (most informative first). */
 function informativeDims(klPerDim: number[]): number[] {
-  return klPerDim.map((kl, j) => ({ kl, j })).sort((a, b) => b.kl - a.kl).map((x) => x.j);
+  return klPerDim
+    .map((kl, j) => ({ kl, j }))
+    .sort((a, b) => b.kl - a.kl)
+    .map((x) => x.j);
 }
 
 /**
@@ -120,7 +124,14 @@ export async function renderFigures(
     'fig3-traces',
     'Figure 3 — example traces',
     'Example series of every family and network in the data (the observed strand over the normalisation window; simulated traces in nM).',
-    buildTraceGridSpec(traces, { title: 'Example traces', subtitle: 'three examples per family or network (time in minutes; the baseline on its unit window)', xTitle: 'time', yTitle: 'concentration (nM) / value', independentX: true, independentY: true }),
+    buildTraceGridSpec(traces, {
+      title: 'Example traces',
+      subtitle: 'three examples per family or network (time in minutes; the baseline on its unit window)',
+      xTitle: 'time',
+      yTitle: 'concentration (nM) / value',
+      independentX: true,
+      independentY: true,
+    }),
   );
 
   // Figure 4: input and reconstruction overlaid, from each run's test split: per family (up to
@@ -129,12 +140,7 @@ export async function renderFigures(
   for (const run of runs) {
     const families = orderFamilies(run.test.family).slice(0, 4);
     const picks = [
-      ...new Set(
-        families.flatMap((f) => [
-          firstRow(run.test, f, (b) => b === 'oscillating'),
-          firstRow(run.test, f, (b) => !OSCILLATING.has(b)),
-        ]),
-      ),
+      ...new Set(families.flatMap((f) => [firstRow(run.test, f, (b) => b === 'oscillating'), firstRow(run.test, f, (b) => !OSCILLATING.has(b))])),
     ].filter((i) => i >= 0 && run.test.family[i] !== undefined);
     if (picks.length === 0) continue;
     const x = takeRows(run.test.x, run.test.length, picks);
@@ -144,14 +150,24 @@ export async function renderFigures(
       const reconstruction = rec.subarray(k * run.test.length, (k + 1) * run.test.length);
       let se = 0;
       for (let j = 0; j < input.length; j++) se += (input[j]! - reconstruction[j]!) ** 2;
-      items.push({ group: `${run.test.family[i]!}: ${run.test.behaviour[i]!}`, label: `${run.name}: ${run.test.family[i]}, ${run.test.behaviour[i]} (MSE ${(se / input.length).toExponential(1)})`, t: run.test.times[i]!, input: Array.from(input), reconstruction: Array.from(reconstruction) });
+      items.push({
+        group: `${run.test.family[i]!}: ${run.test.behaviour[i]!}`,
+        label: `${run.name}: ${run.test.family[i]}, ${run.test.behaviour[i]} (MSE ${(se / input.length).toExponential(1)})`,
+        t: run.test.times[i]!,
+        input: Array.from(input),
+        reconstruction: Array.from(reconstruction),
+      });
     });
   }
   await render(
     'fig4-reconstruction',
     'Figure 4 — input and reconstruction',
     'Held-out series (solid) and the VAE reconstruction from the posterior mean (dashed), normalised units.',
-    buildReconstructionSpec(items, { title: 'Input and reconstruction', subtitle: 'held-out test series; reconstruction = decoder(posterior mean)', independentX: true }),
+    buildReconstructionSpec(items, {
+      title: 'Input and reconstruction',
+      subtitle: 'held-out test series; reconstruction = decoder(posterior mean)',
+      independentX: true,
+    }),
   );
 
   // Figure 5: latent scatter per run: the two most informative dimensions, and a 2-D PCA of all.
@@ -164,16 +180,34 @@ export async function renderFigures(
     const labels = byFamily ? set.family : set.behaviour;
     const [a, b] = informativeDims(own.klPerDim);
     const points = Array.from({ length: set.n }, (_, i) => ({ x: mu[i * d + a!]!, y: mu[i * d + (b ?? a)!]!, label: labels[i]! }));
-    const options = { title: `Latent space of ${run.name}`, subtitle: `posterior means of ${set.n} test series, coloured by ${byFamily ? 'family' : 'behaviour'}`, axes: { x: `z${a! + 1}`, y: `z${(b ?? a)! + 1}` }, panelTitle: 'two most informative dimensions (highest KL)', colorTitle: byFamily ? 'family' : 'behaviour' };
+    const options = {
+      title: `Latent space of ${run.name}`,
+      subtitle: `posterior means of ${set.n} test series, coloured by ${byFamily ? 'family' : 'behaviour'}`,
+      axes: { x: `z${a! + 1}`, y: `z${(b ?? a)! + 1}` },
+      panelTitle: 'two most informative dimensions (highest KL)',
+      colorTitle: byFamily ? 'family' : 'behaviour',
+    };
     const spec =
       d >= 2 && set.n >= 3
         ? (() => {
             const p = projectPca2(mu, set.n, d);
             const proj = Array.from({ length: set.n }, (_, i) => ({ x: p.coords[2 * i]!, y: p.coords[2 * i + 1]!, label: labels[i]! }));
-            return buildLatentScatterSpec(points, { ...options, projection: { points: proj, axes: { x: `PC1 (${(100 * p.varianceRatio[0]!).toFixed(0)}%)`, y: `PC2 (${(100 * p.varianceRatio[1]!).toFixed(0)}%)` }, title: `PCA of all ${d} dimensions` } });
+            return buildLatentScatterSpec(points, {
+              ...options,
+              projection: {
+                points: proj,
+                axes: { x: `PC1 (${(100 * p.varianceRatio[0]!).toFixed(0)}%)`, y: `PC2 (${(100 * p.varianceRatio[1]!).toFixed(0)}%)` },
+                title: `PCA of all ${d} dimensions`,
+              },
+            });
           })()
         : buildLatentScatterSpec(points, options);
-    await render(`fig5-latent-${run.name}`, `Figure 5 — latent space of ${run.name}`, 'Left: the two latent dimensions with the highest KL; right: a 2-D PCA projection of all dimensions.', spec);
+    await render(
+      `fig5-latent-${run.name}`,
+      `Figure 5 — latent space of ${run.name}`,
+      'Left: the two latent dimensions with the highest KL; right: a 2-D PCA projection of all dimensions.',
+      spec,
+    );
   }
 
   // Figure 6: latent interpolation between two families, each step decoded.
@@ -193,7 +227,15 @@ export async function renderFigures(
     const t = Array.from({ length: L }, (_, j) => j / (L - 1));
     paths.push({ name: `${run.name}: ${from} → ${to}`, steps: Array.from({ length: STEPS }, (_, s) => Array.from(path.x.subarray(s * L, (s + 1) * L))), t });
     const smooth = computeInterpolationSmoothness(path.x, STEPS, L);
-    interpolations.push({ run: run.name, from, to, steps: STEPS, maxStepRatio: smooth.maxStepRatio, roughness: smooth.roughness, pathLengthRatio: smooth.pathLengthRatio });
+    interpolations.push({
+      run: run.name,
+      from,
+      to,
+      steps: STEPS,
+      maxStepRatio: smooth.maxStepRatio,
+      roughness: smooth.roughness,
+      pathLengthRatio: smooth.pathLengthRatio,
+    });
   }
   if (paths.length) {
     await render(
@@ -209,7 +251,12 @@ export async function renderFigures(
     run.record.history.map((h) => ({ run: run.name, epoch: h.epoch, loss: h.loss, recon: h.recon, kl: h.kl, valLoss: h.valLoss })),
   );
   if (history.length) {
-    await render('training-curves', 'Training curves', 'Loss terms per epoch (training solid, validation dashed), nats per series.', buildTrainingCurvesSpec(history, { title: 'Training curves', terms: ['loss', 'recon', 'kl'] }));
+    await render(
+      'training-curves',
+      'Training curves',
+      'Loss terms per epoch (training solid, validation dashed), nats per series.',
+      buildTrainingCurvesSpec(history, { title: 'Training curves', terms: ['loss', 'recon', 'kl'] }),
+    );
   }
 
   // Metric bars: relative MSE of each model against PCA on every evaluation set.

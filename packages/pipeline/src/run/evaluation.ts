@@ -6,16 +6,7 @@
  * means; which latent units carry information. Written to run.json by `pipeline train` and
  * recomputed by `pipeline compare`.
  */
-import {
-  encode,
-  latentStatistics,
-  pcaReconstruct,
-  reconstruct,
-  relativeMse,
-  sample,
-  type PcaModel,
-  type VaeModel,
-} from '@penvae/vae';
+import { encode, latentStatistics, pcaReconstruct, reconstruct, relativeMse, sample, type PcaModel, type VaeModel } from '@penvae/vae';
 import { takeRows, type EvalSet } from '../dataset/labelled-series.js';
 import { behaviourMix, behaviourPreservation, mixDistance, type PreservationReport } from '../metrics/behaviour.js';
 import { linearDecodability, type DecodabilityResult } from '../metrics/decodability.js';

@@ -71,7 +71,11 @@ export function checkResources(resources: SlurmResources): void {
     throw new InputError(`--time ${resources.time}: expected a Slurm time limit: minutes, MM:SS, HH:MM:SS or D-HH:MM:SS, e.g. 00:20:00`);
   }
   if (resources.mem !== undefined && !MEM_FORM.test(resources.mem)) throw new InputError(`--mem ${resources.mem}: expected a size such as 4G or 500M`);
-  for (const [option, value] of [['--partition', resources.partition], ['--account', resources.account], ['--qos', resources.qos]] as const) {
+  for (const [option, value] of [
+    ['--partition', resources.partition],
+    ['--account', resources.account],
+    ['--qos', resources.qos],
+  ] as const) {
     if (value !== undefined && !NAME_FORM.test(value)) throw new InputError(`${option} ${value}: expected a Slurm name (letters, digits, '.', '_', '-')`);
   }
   for (const e of resources.extra ?? []) {

@@ -151,7 +151,9 @@ export function submitJobs(plan: SubmissionPlan, toSubmit: readonly JobToSubmit[
     const id = /^(\d+)/.exec(r.stdout.trim())?.[1];
     if (r.status !== 0 || id === undefined) {
       if (Object.keys(record.ids).length) recordSubmission(dir, record);
-      throw new InputError(`sbatch ${args.join(' ')} failed${Object.keys(record.ids).length ? ` (already submitted: ${describeIds(record)})` : ''}: ${(r.stderr || r.stdout).trim()}`);
+      throw new InputError(
+        `sbatch ${args.join(' ')} failed${Object.keys(record.ids).length ? ` (already submitted: ${describeIds(record)})` : ''}: ${(r.stderr || r.stdout).trim()}`,
+      );
     }
     record.ids[job.name] = id;
     if (tasks) (record.tasks ??= {})[job.name] = tasks;
@@ -166,7 +168,9 @@ function recordSubmission(dir: string, record: SubmissionRecord): void {
 
 /** `shards 123, merge 124`. */
 export function describeIds(record: SubmissionRecord): string {
-  return Object.entries(record.ids).map(([name, id]) => `${name} ${id}`).join(', ');
+  return Object.entries(record.ids)
+    .map(([name, id]) => `${name} ${id}`)
+    .join(', ');
 }
 
 /** Slurm's state of each queued job or array task (`123` or `123_4`); undefined without squeue. */
@@ -216,12 +220,20 @@ export function failureReason(logPath: string): string {
   } catch {
     return 'no log';
   }
-  const lines = text.split('\n').map((l) => l.replace(/\r/g, '').trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/\r/g, '').trim())
+    .filter(Boolean);
   const slurm = lines.filter((l) => /slurmstepd: error|CANCELLED|TIME LIMIT|oom[-_ ]kill|Out Of Memory/i.test(l)).at(-1);
   if (slurm) return slurm;
-  const ours = lines.filter((l) => l.startsWith('pipeline:')).slice(-2).join(' ');
+  const ours = lines
+    .filter((l) => l.startsWith('pipeline:'))
+    .slice(-2)
+    .join(' ');
   if (ours) return ours;
   // No message from Slurm or from the pipeline: the process was killed from outside (a
   // signal, the kernel's out-of-memory killer) or the node went away.
-  return lines.length ? `stopped without an error message (killed, out of memory or a node failure?); its log ends: ${lines.at(-1)!.slice(0, 160)}` : 'its log is empty';
+  return lines.length
+    ? `stopped without an error message (killed, out of memory or a node failure?); its log ends: ${lines.at(-1)!.slice(0, 160)}`
+    : 'its log is empty';
 }

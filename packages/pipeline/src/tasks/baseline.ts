@@ -85,6 +85,10 @@ export async function runBaseline(options: BaselineCommandOptions, output: Outpu
     await writer.abort();
     throw error;
   }
-  output.err(`wrote ${options.out}: ${spec.samples} curves of ${spec.length} points (${Object.entries(families).map(([f, n]) => `${f} ${n}`).join(', ')}), seed ${spec.seed}`);
+  output.err(
+    `wrote ${options.out}: ${spec.samples} curves of ${spec.length} points (${Object.entries(families)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(', ')}), seed ${spec.seed}`,
+  );
   return { path: options.out, rows: spec.samples, families };
 }

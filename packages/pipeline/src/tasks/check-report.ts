@@ -18,7 +18,9 @@ export async function runCheckReport(options: CheckReportCommandOptions, output:
   output.out(`${r.title}: ${r.images.loaded}/${r.images.total} images loaded, ${r.errors.length} errors; screenshot ${r.screenshot}`);
   for (const e of r.errors) output.out(`  ${e}`);
   if (r.errors.length || r.images.loaded !== r.images.total) {
-    throw new InputError(`the report does not render cleanly (${r.images.total - r.images.loaded} broken images: ${r.images.broken.join(', ') || 'none'}; ${r.errors.length} errors)`);
+    throw new InputError(
+      `the report does not render cleanly (${r.images.total - r.images.loaded} broken images: ${r.images.broken.join(', ') || 'none'}; ${r.errors.length} errors)`,
+    );
   }
   return r;
 }

@@ -54,7 +54,9 @@ export async function runCompare(options: CompareCommandOptions, output: Output 
     if (duplicate) throw new InputError(`--run: two runs are named "${duplicate}" (the directory name); give them distinct directory names`);
     const lengths = new Set(runs.map((r) => r.model.config.seriesLength));
     if (lengths.size > 1) {
-      throw new InputError(`--run: the runs take series of different lengths (${runs.map((r) => `${r.name}: ${r.model.config.seriesLength}`).join(', ')}); compare runs trained on one length`);
+      throw new InputError(
+        `--run: the runs take series of different lengths (${runs.map((r) => `${r.name}: ${r.model.config.seriesLength}`).join(', ')}); compare runs trained on one length`,
+      );
     }
     const length = [...lengths][0]!;
     const extras: EvalSet[] = (options.data ?? []).map((p) => loadExtraSet(p, length));
@@ -77,37 +79,42 @@ export async function runCompare(options: CompareCommandOptions, output: Output 
     }
     const extraTraces = (options.data ?? []).flatMap((p) => exampleTraces(readDataset(p), 3));
     let metrics: ComparisonMetrics | undefined;
-    await writeDirectoryAtomic(options.out, 'metrics.json', async (tmp) => {
-      output.err('rendering figures...');
-      const { figures, interpolations } = await renderFigures(tmp, runs, evaluations, extraTraces);
-      await yieldToEventLoop(signal);
-      const base: Omit<ComparisonMetrics, 'summary'> = {
-        formatVersion: 1,
-        packageVersion: PACKAGE_VERSION,
-        seed,
-        runs: runs.map((r) => ({
-          name: r.name,
-          dir: r.dir,
-          latentDim: r.model.config.latentDim,
-          encoder: r.model.config.encoder,
-          backend: r.info.backend,
-          datasets: r.record.datasets.map((d) => ({ path: d.path, rows: d.rows, used: d.used, kind: d.kind })),
-          trainRows: r.train.n,
-          testRows: r.test.n,
-          epochs: r.record.history.length,
-          bestEpoch: r.record.result?.bestEpoch ?? null,
-          stopReason: r.record.result?.stopReason ?? 'unknown',
-          trainSeconds: r.record.result?.seconds ?? Number.NaN,
-        })),
-        evaluations,
-        interpolations,
-        warnings,
-      };
-      metrics = { ...base, summary: summarize(base) };
-      const write = (path: string, data: string) => writeFileSync(path, data);
-      write(join(tmp, 'metrics.json'), `${JSON.stringify(metrics, null, 1)}\n`);
-      writeDocuments(tmp, metrics, figures, write);
-    }, signal);
+    await writeDirectoryAtomic(
+      options.out,
+      'metrics.json',
+      async (tmp) => {
+        output.err('rendering figures...');
+        const { figures, interpolations } = await renderFigures(tmp, runs, evaluations, extraTraces);
+        await yieldToEventLoop(signal);
+        const base: Omit<ComparisonMetrics, 'summary'> = {
+          formatVersion: 1,
+          packageVersion: PACKAGE_VERSION,
+          seed,
+          runs: runs.map((r) => ({
+            name: r.name,
+            dir: r.dir,
+            latentDim: r.model.config.latentDim,
+            encoder: r.model.config.encoder,
+            backend: r.info.backend,
+            datasets: r.record.datasets.map((d) => ({ path: d.path, rows: d.rows, used: d.used, kind: d.kind })),
+            trainRows: r.train.n,
+            testRows: r.test.n,
+            epochs: r.record.history.length,
+            bestEpoch: r.record.result?.bestEpoch ?? null,
+            stopReason: r.record.result?.stopReason ?? 'unknown',
+            trainSeconds: r.record.result?.seconds ?? Number.NaN,
+          })),
+          evaluations,
+          interpolations,
+          warnings,
+        };
+        metrics = { ...base, summary: summarize(base) };
+        const write = (path: string, data: string) => writeFileSync(path, data);
+        write(join(tmp, 'metrics.json'), `${JSON.stringify(metrics, null, 1)}\n`);
+        writeDocuments(tmp, metrics, figures, write);
+      },
+      signal,
+    );
     for (const line of metrics!.summary) output.out(line);
     output.err(`wrote ${join(options.out, 'index.html')} (open it in a browser), report.md, metrics.json and figures/`);
     return metrics!;

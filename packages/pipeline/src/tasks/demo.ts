@@ -146,7 +146,9 @@ async function runStudy(plan: StudyPlan, name: string, options: StudyOptions = {
   if (options.browserCheck !== false && findChromium()) {
     try {
       const check = await checkReportInBrowser(report);
-      output.err(`opened ${report}/index.html in headless Chromium: ${check.images.loaded}/${check.images.total} images loaded, ${check.errors.length} console errors; screenshot ${check.screenshot}`);
+      output.err(
+        `opened ${report}/index.html in headless Chromium: ${check.images.loaded}/${check.images.total} images loaded, ${check.errors.length} console errors; screenshot ${check.screenshot}`,
+      );
     } catch (error) {
       output.err(`(could not open the report in Chromium: ${error instanceof Error ? error.message : String(error)})`);
     }

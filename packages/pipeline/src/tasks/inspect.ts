@@ -54,7 +54,9 @@ export async function runInspect(options: InspectCommandOptions, output: Output 
   const families = countColumn(dataset, 'family');
   const outcomes = countColumn(dataset, 'outcome');
   const behaviours = countColumn(dataset, 'behaviour');
-  output.out(`${path}: ${table.numRows} rows, ${columns.length} columns, ${meta.kind} dataset (format ${rawMetadata.get('penvae.format_version')}, penvae ${meta.packageVersion})`);
+  output.out(
+    `${path}: ${table.numRows} rows, ${columns.length} columns, ${meta.kind} dataset (format ${rawMetadata.get('penvae.format_version')}, penvae ${meta.packageVersion})`,
+  );
   output.out('');
   const table2 = (title: string, counts: Record<string, number>) => {
     output.out(`${title}:`);
@@ -78,7 +80,7 @@ export async function runInspect(options: InspectCommandOptions, output: Output 
     const png = options.plot.replace(/\.svg$/i, '.png');
     const unit = meta.kind === 'baseline' ? 'value' : 'concentration (nM)';
     const spec = buildTraceGridSpec(traces, {
-      title: `Example traces: ${meta.kind === 'baseline' ? 'sin/sigmoid baseline' : JSON.parse(meta.network ?? '{}').name ?? 'simulation'}`,
+      title: `Example traces: ${meta.kind === 'baseline' ? 'sin/sigmoid baseline' : (JSON.parse(meta.network ?? '{}').name ?? 'simulation')}`,
       subtitle: `${meta.normalization.strand} over [${meta.normalization.window.join(', ')}]${meta.kind === 'baseline' ? '' : ' min'}, ${table.numRows} rows in ${path.split('/').pop()}`,
       xTitle: meta.kind === 'baseline' ? 't (window)' : 'time (min)',
       yTitle: unit,

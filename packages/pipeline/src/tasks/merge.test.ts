@@ -84,7 +84,9 @@ describe('pipeline merge', () => {
     try {
       const error = await runMerge({ inputs: given, out: join(dir, 'm.arrow') }, captureOutput()).catch((e: unknown) => e);
       expect((error as Error).message).toMatch(/missing shard 3 of 4/);
-      expect((error as Error).message).toMatch(/shard 3\/4 started but did not finish \(killed, out of time or failed\): \.shard-3-of-4\.arrow\.tmp-\d+-\d+ is its unfinished output/);
+      expect((error as Error).message).toMatch(
+        /shard 3\/4 started but did not finish \(killed, out of time or failed\): \.shard-3-of-4\.arrow\.tmp-\d+-\d+ is its unfinished output/,
+      );
     } finally {
       await killed.abort();
     }
@@ -102,17 +104,25 @@ describe('pipeline merge', () => {
 
   it.each([
     ['a shard given twice', async () => [await writeShard(1, 2), await writeShard(1, 2, 'copy.arrow')], /shard 1\/2 is given twice/],
-    ['a shard of another sweep', async () => {
-      const other = join(dir, 'other.arrow');
-      await writeDatasetRows(other, layout, { ...meta, sweep: { samples: SAMPLES, seed: 2 }, shard: '2/2' }, rows.slice(350));
-      return [await writeShard(1, 2), other];
-    }, /other\.arrow: not a shard of the same sweep/],
+    [
+      'a shard of another sweep',
+      async () => {
+        const other = join(dir, 'other.arrow');
+        await writeDatasetRows(other, layout, { ...meta, sweep: { samples: SAMPLES, seed: 2 }, shard: '2/2' }, rows.slice(350));
+        return [await writeShard(1, 2), other];
+      },
+      /other\.arrow: not a shard of the same sweep/,
+    ],
     ['a file that is not a shard', async () => [await writeShard(1, 2), whole], /every input must be a shard/],
-    ['a shard with the wrong rows', async () => {
-      const wrong = join(dir, 'wrong.arrow');
-      await writeDatasetRows(wrong, layout, { ...meta, shard: '2/2' }, rows.slice(300, 650));
-      return [await writeShard(1, 2), wrong];
-    }, /wrong\.arrow: shard 2\/2 should hold samples 350\.\.699, but does not start there/],
+    [
+      'a shard with the wrong rows',
+      async () => {
+        const wrong = join(dir, 'wrong.arrow');
+        await writeDatasetRows(wrong, layout, { ...meta, shard: '2/2' }, rows.slice(300, 650));
+        return [await writeShard(1, 2), wrong];
+      },
+      /wrong\.arrow: shard 2\/2 should hold samples 350\.\.699, but does not start there/,
+    ],
   ])('refuses %s', async (_label, inputs, message) => {
     const out = join(dir, 'refused.arrow');
     await expect(runMerge({ inputs: await inputs(), out }, captureOutput())).rejects.toThrow(message);
@@ -140,6 +150,8 @@ describe('reading shards without merging them (what pipeline train does with --d
 
   it('refuses an incomplete set, naming the missing shards', async () => {
     const files = [await writeShard(1, 3, 'lonely-1.arrow'), await writeShard(3, 3, 'lonely-3.arrow')];
-    expect(() => loadLabelledSeries(files)).toThrow(/^--data: missing shard 2 of 3 \(2 of 3 given\) of the sweep of .*lonely-1\.arrow; give every shard \(a folder of them works\)/);
+    expect(() => loadLabelledSeries(files)).toThrow(
+      /^--data: missing shard 2 of 3 \(2 of 3 given\) of the sweep of .*lonely-1\.arrow; give every shard \(a folder of them works\)/,
+    );
   });
 });

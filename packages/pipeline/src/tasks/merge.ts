@@ -105,7 +105,9 @@ export async function runMerge(options: MergeCommandOptions, output: Output = pr
         expected++;
       }
       if (expected !== end) {
-        throw new InputError(`merge: ${owner.path}: shard ${index}/${set.count} should hold samples ${start}..${end - 1}, but ${expected === start ? 'does not start there' : `stops at ${expected - 1}`} (a damaged file, or not written by this pipeline)`);
+        throw new InputError(
+          `merge: ${owner.path}: shard ${index}/${set.count} should hold samples ${start}..${end - 1}, but ${expected === start ? 'does not start there' : `stops at ${expected - 1}`} (a damaged file, or not written by this pipeline)`,
+        );
       }
     }
     await writer.commit();
@@ -116,6 +118,8 @@ export async function runMerge(options: MergeCommandOptions, output: Output = pr
     for (const cursor of cursors.values()) await cursor.close();
   }
   const files = `${inputs.length} file${inputs.length > 1 ? 's' : ''}`;
-  output.err(`wrote ${out}: ${writer.rows} rows from ${files}${complete ? ' (complete sweep)' : ` (partial: shards ${formatIndexRanges(set.present)} of ${set.count}; missing ${formatIndexRanges(set.missing)})`}`);
+  output.err(
+    `wrote ${out}: ${writer.rows} rows from ${files}${complete ? ' (complete sweep)' : ` (partial: shards ${formatIndexRanges(set.present)} of ${set.count}; missing ${formatIndexRanges(set.missing)})`}`,
+  );
   return { rows: writer.rows, complete, missing: set.missing };
 }

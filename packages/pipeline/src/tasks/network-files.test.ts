@@ -73,7 +73,11 @@ describe('network files', () => {
   });
 
   it.each([
-    ['validate', () => ['validate', writeNetwork('huge.json', makeChainNetwork({ strands: Math.ceil(MAX_STATE_VARIABLES / 6) + 1 }))], 'state variables; at most'],
+    [
+      'validate',
+      () => ['validate', writeNetwork('huge.json', makeChainNetwork({ strands: Math.ceil(MAX_STATE_VARIABLES / 6) + 1 }))],
+      'state variables; at most',
+    ],
     ['simulate', () => ['simulate', '--network', writeNetwork('chain-10.json', makeChainNetwork({ strands: 10 })), '--t-end', '999999'], 'numbers; at most'],
   ])('%s beyond the stated limits: exit 2 with the limit, no stack trace', async (_label, args, message) => {
     const output = captureOutput();
@@ -82,9 +86,9 @@ describe('network files', () => {
     expect(output.errors.join('\n')).not.toMatch(/\n\s+at /);
   });
 
-  it('the too-large error is the simulator\'s NetworkTooLargeError', async () => {
-    await expect(runValidate({ file: writeNetwork('huge2.json', makeChainNetwork({ strands: Math.ceil(MAX_STATE_VARIABLES / 6) + 1 })) }, captureOutput())).rejects.toThrow(
-      NetworkTooLargeError,
-    );
+  it("the too-large error is the simulator's NetworkTooLargeError", async () => {
+    await expect(
+      runValidate({ file: writeNetwork('huge2.json', makeChainNetwork({ strands: Math.ceil(MAX_STATE_VARIABLES / 6) + 1 })) }, captureOutput()),
+    ).rejects.toThrow(NetworkTooLargeError);
   });
 });

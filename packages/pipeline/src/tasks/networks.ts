@@ -78,7 +78,9 @@ export async function runValidate(options: ValidateCommandOptions, output: Outpu
     network.kind === 'pen'
       ? `${network.strands.length} strands, ${network.templates.length} templates`
       : `${network.species.length} species, ${network.reactions.length} reactions`;
-  output.out(`${source}: valid ${network.kind} network "${network.name}" (${parts}; ${model.size} state variables, ${model.reactions.reactions.length} reactions)`);
+  output.out(
+    `${source}: valid ${network.kind} network "${network.name}" (${parts}; ${model.size} state variables, ${model.reactions.reactions.length} reactions)`,
+  );
   return { name: network.name, kind: network.kind, states: model.size };
 }
 

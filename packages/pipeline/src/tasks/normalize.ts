@@ -55,6 +55,8 @@ export async function runNormalize(options: NormalizeCommandOptions, output: Out
   await yieldToEventLoop(options.signal);
   const newLayout = { ...layout, seriesLength: spec.length };
   await writeDatasetRows(options.out, newLayout, { ...meta, normalization: spec }, rows);
-  output.err(`wrote ${options.out}: ${rows.length} rows, series of ${spec.strand} over [${spec.window.join(', ')}] resampled to ${spec.length} points, ${spec.scaling} scaling${spec.global ? ` (offset ${spec.global.offset}, scale ${spec.global.scale})` : ''}`);
+  output.err(
+    `wrote ${options.out}: ${rows.length} rows, series of ${spec.strand} over [${spec.window.join(', ')}] resampled to ${spec.length} points, ${spec.scaling} scaling${spec.global ? ` (offset ${spec.global.offset}, scale ${spec.global.scale})` : ''}`,
+  );
   return { path: options.out, rows: rows.length, normalization: spec };
 }

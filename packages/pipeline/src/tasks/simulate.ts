@@ -65,9 +65,11 @@ export async function runSimulate(options: SimulateCommandOptions, output: Outpu
   }
   if (options.out !== undefined) checkOutputPath(options.out, '--out');
   const plotFormat = options.plot === undefined ? undefined : extname(options.plot).toLowerCase();
-  if (plotFormat !== undefined && plotFormat !== '.svg' && plotFormat !== '.png') throw new InputError(`--plot ${options.plot}: expected a .svg or .png file name`);
+  if (plotFormat !== undefined && plotFormat !== '.svg' && plotFormat !== '.png')
+    throw new InputError(`--plot ${options.plot}: expected a .svg or .png file name`);
   if (options.plot !== undefined) checkOutputPath(options.plot, '--plot');
-  if (options.states && options.out === undefined) throw new InputError('--states: applies to the trajectory written with --out (.csv or .json); the summary shows the observed series only');
+  if (options.states && options.out === undefined)
+    throw new InputError('--states: applies to the trajectory written with --out (.csv or .json); the summary shows the observed series only');
   const solver = checkChoice(options.solver ?? DEFAULT_SOLVER, '--solver', SOLVERS);
   const defaults = solverDefinition(solver);
   const simOptions: Parameters<typeof simulate>[1] = {
@@ -84,8 +86,7 @@ export async function runSimulate(options: SimulateCommandOptions, output: Outpu
   const result = simulate(model, simOptions);
   if (result.outcome !== 'converged') {
     throw new NumericalError(
-      `simulation of ${source} failed (${result.outcome}): ${result.message}; nothing was written. ` +
-        'Try --solver odex, or tighter --rtol/--atol.',
+      `simulation of ${source} failed (${result.outcome}): ${result.message}; nothing was written. ` + 'Try --solver odex, or tighter --rtol/--atol.',
     );
   }
   const summary = model.observables.map((name) => ({ name, analysis: analyzeSeries(result.t, extractSeries(result, name)) }));

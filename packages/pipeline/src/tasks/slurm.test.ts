@@ -12,7 +12,17 @@ const root = mkdtempSync(join(tmpdir(), 'penvae-slurm-unit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let folders = 0;
 
-const SWEEP = ['simulate', '--network', 'oscillator', '--samples', '1000', '--vary', 'templates[a->a].concentration=20:80:log', '--vary', 'parameters.exoVm=200:400'];
+const SWEEP = [
+  'simulate',
+  '--network',
+  'oscillator',
+  '--samples',
+  '1000',
+  '--vary',
+  'templates[a->a].concentration=20:80:log',
+  '--vary',
+  'parameters.exoVm=200:400',
+];
 
 /** A stand-in for the site's sbatch and squeue: records calls, answers job ids and a queue. */
 function fakeSlurm(queue: string[] = []) {
@@ -33,10 +43,23 @@ function options(extra: Partial<SlurmCommandOptions> = {}, command = SWEEP): Slu
 
 describe('pipeline slurm: the scripts', () => {
   it('a sweep becomes an array of --shard {task}/n runs with CPUs matching --workers, then a merge after them', async () => {
-    const o = options({ partition: 'short', mem: '2G', maxParallel: 2, setup: ['module load nodejs/20'], sbatch: ['--constraint=avx2'] }, [...SWEEP, '--workers', '3']);
+    const o = options({ partition: 'short', mem: '2G', maxParallel: 2, setup: ['module load nodejs/20'], sbatch: ['--constraint=avx2'] }, [
+      ...SWEEP,
+      '--workers',
+      '3',
+    ]);
     const result = await runSlurm(o, captureOutput());
     const shards = readFileSync(join(result.dir, 'shards.sbatch'), 'utf8');
-    for (const line of ['#SBATCH --array=1-4%2', '#SBATCH --cpus-per-task=3', '#SBATCH --time=00:20:00', '#SBATCH --partition=short', '#SBATCH --mem=2G', '#SBATCH --constraint=avx2', `#SBATCH --output=${result.dir}/logs/shards-%a-%A.log`, 'module load nodejs/20']) {
+    for (const line of [
+      '#SBATCH --array=1-4%2',
+      '#SBATCH --cpus-per-task=3',
+      '#SBATCH --time=00:20:00',
+      '#SBATCH --partition=short',
+      '#SBATCH --mem=2G',
+      '#SBATCH --constraint=avx2',
+      `#SBATCH --output=${result.dir}/logs/shards-%a-%A.log`,
+      'module load nodejs/20',
+    ]) {
       expect(shards).toContain(line);
     }
     expect(shards).toContain(`--workers 3 \\\n  --shard "\${task}/4" \\\n  --out "${result.dir}/shards/shard-\${task}-of-4.arrow"`);
@@ -46,7 +69,10 @@ describe('pipeline slurm: the scripts', () => {
     expect(merge).toContain('#SBATCH --cpus-per-task=1');
     expect(merge).toMatch(new RegExp(`merge ${result.dir}/shards \\\\\\n  --out ${join(result.dir, '..', 'big.arrow').replace(/[.]/g, '\\.')}`));
     expect(readFileSync(join(result.dir, 'submit.sh'), 'utf8')).toContain('merge_id=$(sbatch --parsable --dependency=afterok:${shards_id} merge.sbatch)');
-    expect(result.commands).toEqual([expect.stringMatching(/^shards_id=\$\(sbatch --parsable \S+\/shards\.sbatch\)$/), expect.stringMatching(/^merge_id=\$\(sbatch --parsable --dependency=afterok:\$shards_id \S+\/merge\.sbatch\)$/)]);
+    expect(result.commands).toEqual([
+      expect.stringMatching(/^shards_id=\$\(sbatch --parsable \S+\/shards\.sbatch\)$/),
+      expect.stringMatching(/^merge_id=\$\(sbatch --parsable --dependency=afterok:\$shards_id \S+\/merge\.sbatch\)$/),
+    ]);
     expect(readdirSync(result.dir).sort()).toEqual(['logs', 'merge.sbatch', 'plan.json', 'shards', 'shards.sbatch', 'submit.sh']);
   });
 
@@ -69,7 +95,10 @@ describe('pipeline slurm: the scripts', () => {
 
   it('wraps any other command as one job, after the jobs it needs', async () => {
     const dir = join(root, 'train.slurm');
-    const result = await runSlurm({ command: ['train', '--data', 'datasets/big.slurm/shards', '--out', 'runs/big'], dir, cpusPerTask: 4, after: ['123'], check: false }, captureOutput());
+    const result = await runSlurm(
+      { command: ['train', '--data', 'datasets/big.slurm/shards', '--out', 'runs/big'], dir, cpusPerTask: 4, after: ['123'], check: false },
+      captureOutput(),
+    );
     expect(result.plan.jobs.map((j) => j.name)).toEqual(['train']);
     const script = readFileSync(join(dir, 'train.sbatch'), 'utf8');
     expect(script).toContain('#SBATCH --cpus-per-task=4');
@@ -81,9 +110,17 @@ describe('pipeline slurm: the scripts', () => {
 
   it.each([
     ['no command', { command: [] }, /give the pipeline command to run after --/],
-    ['--shards on a command that is not a sweep', { command: ['train', '--data', 'x.arrow', '--out', 'runs/x'] }, /--shards: only a sweep .* `train` runs as one job/],
+    [
+      '--shards on a command that is not a sweep',
+      { command: ['train', '--data', 'x.arrow', '--out', 'runs/x'] },
+      /--shards: only a sweep .* `train` runs as one job/,
+    ],
     ['--shard in the command', { command: [...SWEEP, '--shard', '1/2', '--out', 'x.arrow'] }, /--shard: `pipeline slurm --shards n` gives each task its shard/],
-    ['CPUs that disagree with --workers', { command: [...SWEEP, '--workers', '2', '--out', 'x.arrow'], cpusPerTask: 4 }, /--cpus-per-task 4 and the command's --workers 2 disagree/],
+    [
+      'CPUs that disagree with --workers',
+      { command: [...SWEEP, '--workers', '2', '--out', 'x.arrow'], cpusPerTask: 4 },
+      /--cpus-per-task 4 and the command's --workers 2 disagree/,
+    ],
     ['a time limit Slurm does not read', { time: '20 minutes' }, /--time 20 minutes: expected a Slurm time limit/],
     ['memory without a unit Slurm reads', { mem: '2 GB' }, /--mem 2 GB: expected a size such as 4G/],
     ['a sweep without an .arrow output', { command: SWEEP }, /--out \(missing\): a sharded sweep needs the dataset it makes/],
@@ -133,7 +170,10 @@ describe('pipeline slurm --submit, slurm-status and slurm-resubmit (against a st
     const result = await runSlurm(options({ submit: true }), captureOutput(), slurm.run);
     for (const i of [1, 3]) writeFileSync(join(result.dir, 'shards', `shard-${i}-of-4.arrow`), 'a shard');
     mkdirSync(join(result.dir, 'logs'), { recursive: true });
-    writeFileSync(join(result.dir, 'logs', 'shards-2-100.log'), 'started\nslurmstepd: error: *** JOB 102 ON n1 CANCELLED AT 2026-01-01T00:20:00 DUE TO TIME LIMIT ***\n');
+    writeFileSync(
+      join(result.dir, 'logs', 'shards-2-100.log'),
+      'started\nslurmstepd: error: *** JOB 102 ON n1 CANCELLED AT 2026-01-01T00:20:00 DUE TO TIME LIMIT ***\n',
+    );
     writeFileSync(join(result.dir, 'logs', 'shards-1-100.log'), 'wrote ...\n');
     return { dir: result.dir, slurm };
   }

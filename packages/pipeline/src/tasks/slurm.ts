@@ -101,7 +101,11 @@ function withoutOption(argv: readonly string[], name: string): string[] {
  */
 function withOptions(argv: readonly string[], set: Record<string, string>): string[] {
   let out = [...argv];
-  for (const name of Object.keys(set)) out = withoutOption(withoutOption(out, name).filter((a) => a !== `--no-${name}` && a !== `--${name}`), name);
+  for (const name of Object.keys(set))
+    out = withoutOption(
+      withoutOption(out, name).filter((a) => a !== `--no-${name}` && a !== `--${name}`),
+      name,
+    );
   for (const [name, value] of Object.entries(set)) out.push(...(value === 'false' ? [`--no-${name}`] : [`--${name}`, value]));
   return out;
 }
@@ -112,7 +116,11 @@ function isSweep(argv: readonly string[]): boolean {
 
 /** A job-name-safe label from a path. */
 function label(path: string): string {
-  return basename(path).replace(/\.arrow$/i, '').replace(/[^A-Za-z0-9._-]/g, '-') || 'job';
+  return (
+    basename(path)
+      .replace(/\.arrow$/i, '')
+      .replace(/[^A-Za-z0-9._-]/g, '-') || 'job'
+  );
 }
 
 /** Resources from the options, checked. */
@@ -151,7 +159,11 @@ function checkSweep(argv: readonly string[]): number | undefined {
     const args = withOptions(argv, { shard: `1/${samples}`, workers: '0', progress: 'false', out: join(scratch, 'check.arrow') });
     const r = spawnSync(process.execPath, [PIPELINE_BIN, ...args], { encoding: 'utf8' });
     if (r.status !== 0) {
-      const why = (r.stderr || r.stdout || String(r.error)).split('\n').filter(Boolean).map((l) => l.replace(/^pipeline: /, '')).join('\n  ');
+      const why = (r.stderr || r.stdout || String(r.error))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.replace(/^pipeline: /, ''))
+        .join('\n  ');
       throw new InputError(`the command fails on this machine, so it would fail on every node (first sample, run here; --no-check skips this):\n  ${why}`);
     }
     return (performance.now() - began) / 1000;
@@ -170,7 +182,9 @@ function sweepWorkers(options: SlurmCommandOptions): { cpus: number; workers: nu
   const workers = workersText === undefined ? undefined : Number(workersText);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) throw new InputError(`--workers ${workersText}: expected an integer >= 0`);
   if (workers !== undefined && options.cpusPerTask !== undefined && Math.max(1, workers) !== options.cpusPerTask) {
-    throw new InputError(`--cpus-per-task ${options.cpusPerTask} and the command's --workers ${workers} disagree: give one of them (each sweep worker needs a CPU)`);
+    throw new InputError(
+      `--cpus-per-task ${options.cpusPerTask} and the command's --workers ${workers} disagree: give one of them (each sweep worker needs a CPU)`,
+    );
   }
   const cpus = options.cpusPerTask ?? Math.max(1, workers ?? 1);
   return { cpus, workers: workers ?? cpus };
@@ -181,7 +195,8 @@ function planSweep(options: SlurmCommandOptions, dir: string, out: string): Pick
   const n = options.shards!;
   if (!Number.isInteger(n) || n < 1) throw new InputError(`--shards ${n}: expected an integer >= 1`);
   const argv = options.command;
-  if (optionValue(argv, 'shard') !== undefined) throw new InputError('--shard: `pipeline slurm --shards n` gives each task its shard; leave --shard out of the command');
+  if (optionValue(argv, 'shard') !== undefined)
+    throw new InputError('--shard: `pipeline slurm --shards n` gives each task its shard; leave --shard out of the command');
   const { cpus, workers: taskWorkers } = sweepWorkers(options);
   const output = join(dir, 'shards', `shard-${TASK_PLACEHOLDER}-of-${n}.arrow`);
   const shardCommand = withOptions(argv, { workers: String(taskWorkers), shard: `${TASK_PLACEHOLDER}/${n}`, out: output });
@@ -193,10 +208,14 @@ function planSweep(options: SlurmCommandOptions, dir: string, out: string): Pick
     resources: resourcesFrom(options, cpus),
   };
   if (options.maxParallel !== undefined) {
-    if (!Number.isInteger(options.maxParallel) || options.maxParallel < 1) throw new InputError(`--max-parallel ${options.maxParallel}: expected an integer >= 1`);
+    if (!Number.isInteger(options.maxParallel) || options.maxParallel < 1)
+      throw new InputError(`--max-parallel ${options.maxParallel}: expected an integer >= 1`);
     shardJob.maxParallel = options.maxParallel;
   }
-  const mergeResources = resourcesFrom({ ...options, ...(options.mergeTime ? { time: options.mergeTime } : {}), ...(options.mergeMem ? { mem: options.mergeMem } : {}) }, 1);
+  const mergeResources = resourcesFrom(
+    { ...options, ...(options.mergeTime ? { time: options.mergeTime } : {}), ...(options.mergeMem ? { mem: options.mergeMem } : {}) },
+    1,
+  );
   const mergeJob: SlurmJob = {
     name: 'merge',
     description: `penvae sweep: joins the ${n} shards into ${out} once every shard has succeeded.`,
@@ -218,12 +237,16 @@ function planSweep(options: SlurmCommandOptions, dir: string, out: string): Pick
 export async function runSlurm(options: SlurmCommandOptions, output: Output = processOutput, run: SlurmRunner = runSlurmCommand): Promise<SlurmCommandResult> {
   const argv = options.command;
   if (argv.length === 0 || argv[0]!.startsWith('-')) {
-    throw new InputError('give the pipeline command to run after --, e.g. pipeline slurm --shards 64 -- simulate --network oscillator --samples 100000 --vary ... --out datasets/big.arrow');
+    throw new InputError(
+      'give the pipeline command to run after --, e.g. pipeline slurm --shards 64 -- simulate --network oscillator --samples 100000 --vary ... --out datasets/big.arrow',
+    );
   }
   if (argv[0] === 'slurm' || argv[0]!.startsWith('slurm-')) throw new InputError(`${argv[0]}: a Slurm job cannot submit Slurm jobs; give the command itself`);
   const sweep = isSweep(argv);
   if (options.shards !== undefined && !sweep) {
-    throw new InputError(`--shards: only a sweep (simulate ... --samples N --vary ... --out file.arrow) splits into shards; \`${argv[0]}\` runs as one job (leave --shards out)`);
+    throw new InputError(
+      `--shards: only a sweep (simulate ... --samples N --vary ... --out file.arrow) splits into shards; \`${argv[0]}\` runs as one job (leave --shards out)`,
+    );
   }
   const outText = optionValue(argv, 'out');
   if (options.shards !== undefined && (outText === undefined || !outText.toLowerCase().endsWith('.arrow'))) {
@@ -252,19 +275,34 @@ export async function runSlurm(options: SlurmCommandOptions, output: Output = pr
     // given --workers when only --cpus-per-task is.
     const { cpus, workers } = sweepWorkers(options);
     const command = sweep ? withOptions(argv, { workers: String(workers) }) : [...argv];
-    planned = { jobs: [{ name: label(argv[0]!), description: `penvae: \`pipeline ${argv[0]}\` as one job.`, command, resources: resourcesFrom(options, cpus) }] };
+    planned = {
+      jobs: [{ name: label(argv[0]!), description: `penvae: \`pipeline ${argv[0]}\` as one job.`, command, resources: resourcesFrom(options, cpus) }],
+    };
   }
-  const plan: SubmissionPlan = { format: 1, context, jobs: planned.jobs, afterJobIds: [...(options.after ?? [])], ...(planned.shards ? { shards: planned.shards } : {}) };
+  const plan: SubmissionPlan = {
+    format: 1,
+    context,
+    jobs: planned.jobs,
+    afterJobIds: [...(options.after ?? [])],
+    ...(planned.shards ? { shards: planned.shards } : {}),
+  };
   checkFolderFree(dir); // before the check, which takes a while
   if (sweep && options.check !== false) {
     const seconds = checkSweep(argv);
-    output.err(seconds === undefined ? 'not checked here: the sample count is not known before the run' : `checked: the command's first sample ran here in ${seconds.toFixed(1)} s`);
+    output.err(
+      seconds === undefined
+        ? 'not checked here: the sample count is not known before the run'
+        : `checked: the command's first sample ran here in ${seconds.toFixed(1)} s`,
+    );
   }
   writeSubmissionFolder(plan);
   // As the user would type it: relative to here when inside it.
   const inside = relative(workdir, dir);
   const shown = inside === '' ? '.' : inside.startsWith('..') ? dir : inside;
-  const summary = plan.jobs.map((j) => `${j.name}.sbatch (${j.array ? `${j.array} array tasks, ` : ''}${j.resources.cpus} CPU${j.resources.cpus > 1 ? 's' : ''}${j.resources.time ? `, ${j.resources.time}` : ''}${j.after ? `; after ${j.after.join(', ')}` : ''})`);
+  const summary = plan.jobs.map(
+    (j) =>
+      `${j.name}.sbatch (${j.array ? `${j.array} array tasks, ` : ''}${j.resources.cpus} CPU${j.resources.cpus > 1 ? 's' : ''}${j.resources.time ? `, ${j.resources.time}` : ''}${j.after ? `; after ${j.after.join(', ')}` : ''})`,
+  );
   output.err(`wrote ${shown}/: ${summary.join(', ')}, submit.sh, plan.json, logs/`);
   const commands = submitCommands(plan, shown);
   if (!options.submit) {
@@ -273,7 +311,11 @@ export async function runSlurm(options: SlurmCommandOptions, output: Output = pr
     output.err(`then follow with: pipeline slurm-status ${shown}`);
     return { dir, plan, commands };
   }
-  const submitted = submitJobs(plan, plan.jobs.map((job) => ({ job })), run);
+  const submitted = submitJobs(
+    plan,
+    plan.jobs.map((job) => ({ job })),
+    run,
+  );
   output.out(`submitted: ${describeIds(submitted)}`);
   output.err(`follow with: pipeline slurm-status ${shown}`);
   return { dir, plan, submitted, commands };
@@ -283,7 +325,9 @@ export async function runSlurm(options: SlurmCommandOptions, output: Output = pr
 function submitCommands(plan: SubmissionPlan, shown: string, toSubmit: readonly JobToSubmit[] = plan.jobs.map((job) => ({ job }))): string[] {
   const variable = (job: SlurmJob) => `${job.name.replace(/[^A-Za-z0-9]/g, '_')}_id`;
   return toSubmit.map(({ job, tasks }) => {
-    const after = (job.after ?? []).filter((name) => toSubmit.some((t) => t.job.name === name)).map((name) => `$${variable(plan.jobs.find((j) => j.name === name)!)}`);
+    const after = (job.after ?? [])
+      .filter((name) => toSubmit.some((t) => t.job.name === name))
+      .map((name) => `$${variable(plan.jobs.find((j) => j.name === name)!)}`);
     if (!job.after?.length) after.push(...plan.afterJobIds);
     const array = job.array && tasks ? ` --array=${tasks}${job.maxParallel ? `%${job.maxParallel}` : ''}` : '';
     const dependency = after.length ? ` --dependency=afterok:${after.join(':')}` : '';
@@ -348,7 +392,11 @@ function inspectFolder(dir: string, run: SlurmRunner): SlurmStatusResult & { pla
   const records = readSubmissionRecords(dir);
   const ids = [...new Set(records.flatMap((r) => Object.values(r.ids)))];
   const queue = readQueue(ids, run);
-  const latestId = (name: string) => records.map((r) => r.ids[name]).filter((id): id is string => id !== undefined).at(-1);
+  const latestId = (name: string) =>
+    records
+      .map((r) => r.ids[name])
+      .filter((id): id is string => id !== undefined)
+      .at(-1);
   const jobs = plan.jobs.map((job) => {
     const id = latestId(job.name);
     const queued = id === undefined || job.array ? undefined : queue?.get(id);
@@ -382,7 +430,13 @@ function inspectFolder(dir: string, run: SlurmRunner): SlurmStatusResult & { pla
       shards.push(status);
     }
   }
-  const merged = plan.shards ? { path: plan.shards.merged, exists: existsSync(plan.shards.merged), ...(fileSize(plan.shards.merged) !== undefined ? { bytes: fileSize(plan.shards.merged)! } : {}) } : undefined;
+  const merged = plan.shards
+    ? {
+        path: plan.shards.merged,
+        exists: existsSync(plan.shards.merged),
+        ...(fileSize(plan.shards.merged) !== undefined ? { bytes: fileSize(plan.shards.merged)! } : {}),
+      }
+    : undefined;
   return { dir, plan, records, shards, jobs, ...(merged ? { merged } : {}), queueKnown: queue !== undefined };
 }
 
@@ -390,7 +444,11 @@ function inspectFolder(dir: string, run: SlurmRunner): SlurmStatusResult & { pla
  * Where a submission stands (`pipeline slurm-status <folder>`): per shard done / running /
  * pending / failed (with the reason from its log) / not run, the merge, and what to do next.
  */
-export async function runSlurmStatus(options: SlurmFolderOptions, output: Output = processOutput, run: SlurmRunner = runSlurmCommand): Promise<SlurmStatusResult> {
+export async function runSlurmStatus(
+  options: SlurmFolderOptions,
+  output: Output = processOutput,
+  run: SlurmRunner = runSlurmCommand,
+): Promise<SlurmStatusResult> {
   const found = inspectFolder(options.dir, run);
   const { plan, shards, jobs, merged, queueKnown } = found;
   const shown = options.dir;
@@ -400,20 +458,30 @@ export async function runSlurmStatus(options: SlurmFolderOptions, output: Output
       const these = shards.filter((s) => s.state === state);
       if (these.length === 0) continue;
       const bytes = these.reduce((sum, s) => sum + (s.bytes ?? 0), 0);
-      output.out(`  ${state.padEnd(8)} ${String(these.length).padStart(5)}  shard${these.length > 1 ? 's' : ' '} ${formatIndexRanges(these.map((s) => s.index))}${state === 'done' ? ` (${(bytes / 1e6).toFixed(1)} MB)` : ''}`);
+      output.out(
+        `  ${state.padEnd(8)} ${String(these.length).padStart(5)}  shard${these.length > 1 ? 's' : ' '} ${formatIndexRanges(these.map((s) => s.index))}${state === 'done' ? ` (${(bytes / 1e6).toFixed(1)} MB)` : ''}`,
+      );
       if (state === 'failed') for (const s of these.slice(0, 20)) output.out(`           shard ${s.index}: ${s.detail} (${s.log})`);
       if (state === 'failed' && these.length > 20) output.out(`           ... and ${these.length - 20} more`);
     }
     const mergeJob = jobs.find((j) => j.name === 'merge');
-    output.out(`  merged   ${merged!.exists ? `${merged!.path} (${((merged!.bytes ?? 0) / 1e6).toFixed(1)} MB)` : `not yet${mergeJob?.queued ? ` (merge job ${mergeJob.id}: ${mergeJob.queued})` : mergeJob?.log ? `; merge log: ${failureReason(mergeJob.log)} (${mergeJob.log})` : ''}`}`);
+    output.out(
+      `  merged   ${merged!.exists ? `${merged!.path} (${((merged!.bytes ?? 0) / 1e6).toFixed(1)} MB)` : `not yet${mergeJob?.queued ? ` (merge job ${mergeJob.id}: ${mergeJob.queued})` : mergeJob?.log ? `; merge log: ${failureReason(mergeJob.log)} (${mergeJob.log})` : ''}`}`,
+    );
   } else {
-    for (const j of jobs) output.out(`${shown}: ${j.name}: ${j.id ? `job ${j.id}` : 'not submitted'}${j.queued ? ` ${j.queued}` : ''}${j.log ? `; log ${j.log}` : ''}`);
+    for (const j of jobs)
+      output.out(`${shown}: ${j.name}: ${j.id ? `job ${j.id}` : 'not submitted'}${j.queued ? ` ${j.queued}` : ''}${j.log ? `; log ${j.log}` : ''}`);
   }
   if (!queueKnown) output.err('(squeue is not available here: queued jobs show as not run or failed)');
   const redo = shards.filter((s) => s.state === 'failed' || s.state === 'not-run');
-  if (redo.length) output.err(`next: pipeline slurm-resubmit ${shown} --submit  (reruns shard${redo.length > 1 ? 's' : ''} ${formatIndexRanges(redo.map((s) => s.index))}, then the merge)`);
+  if (redo.length)
+    output.err(
+      `next: pipeline slurm-resubmit ${shown} --submit  (reruns shard${redo.length > 1 ? 's' : ''} ${formatIndexRanges(redo.map((s) => s.index))}, then the merge)`,
+    );
   else if (merged && !merged.exists && !shards.some((s) => s.state === 'running' || s.state === 'pending') && !jobs.find((j) => j.name === 'merge')?.queued) {
-    output.err(`next: every shard is done; pipeline slurm-resubmit ${shown} --submit runs the merge (or: pipeline merge ${join(shown, 'shards')} --out ${merged.path})`);
+    output.err(
+      `next: every shard is done; pipeline slurm-resubmit ${shown} --submit runs the merge (or: pipeline merge ${join(shown, 'shards')} --out ${merged.path})`,
+    );
   }
   return { dir: found.dir, shards, jobs, ...(merged ? { merged } : {}), queueKnown };
 }
@@ -441,14 +509,21 @@ export interface SlurmResubmitResult {
  * still queued (they may yet succeed).
  * @throws InputError when shards are still queued, or nothing needs doing
  */
-export async function runSlurmResubmit(options: SlurmResubmitOptions, output: Output = processOutput, run: SlurmRunner = runSlurmCommand): Promise<SlurmResubmitResult> {
+export async function runSlurmResubmit(
+  options: SlurmResubmitOptions,
+  output: Output = processOutput,
+  run: SlurmRunner = runSlurmCommand,
+): Promise<SlurmResubmitResult> {
   const found = inspectFolder(options.dir, run);
   const { plan, shards, merged } = found;
   let toSubmit: JobToSubmit[];
   let redo: number[] = [];
   if (plan.shards) {
     const queued = shards.filter((s) => s.state === 'running' || s.state === 'pending');
-    if (queued.length) throw new InputError(`${options.dir}: shard${queued.length > 1 ? 's' : ''} ${formatIndexRanges(queued.map((s) => s.index))} still queued or running; wait for them (pipeline slurm-status ${options.dir})`);
+    if (queued.length)
+      throw new InputError(
+        `${options.dir}: shard${queued.length > 1 ? 's' : ''} ${formatIndexRanges(queued.map((s) => s.index))} still queued or running; wait for them (pipeline slurm-status ${options.dir})`,
+      );
     redo = shards.filter((s) => s.state === 'failed' || s.state === 'not-run').map((s) => s.index);
     const mergeJob = plan.jobs.find((j) => j.name === 'merge')!;
     if (redo.length === 0 && merged!.exists) throw new InputError(`${options.dir}: nothing to resubmit: every shard is done and ${merged!.path} is written`);
@@ -460,7 +535,9 @@ export async function runSlurmResubmit(options: SlurmResubmitOptions, output: Ou
   }
   const commands = submitCommands(plan, options.dir, toSubmit);
   const merge = toSubmit.some((t) => t.job.name === 'merge');
-  const what = `${redo.length ? `shard${redo.length > 1 ? 's' : ''} ${formatIndexRanges(redo)}` : ''}${redo.length && merge ? ', then ' : ''}${merge ? 'the merge' : ''}` || plan.jobs.map((j) => j.name).join(', ');
+  const what =
+    `${redo.length ? `shard${redo.length > 1 ? 's' : ''} ${formatIndexRanges(redo)}` : ''}${redo.length && merge ? ', then ' : ''}${merge ? 'the merge' : ''}` ||
+    plan.jobs.map((j) => j.name).join(', ');
   if (!options.submit) {
     output.err(`to rerun ${what}:`);
     for (const c of commands) output.out(c);

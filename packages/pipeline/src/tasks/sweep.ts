@@ -72,7 +72,8 @@ function buildSweepSpec(options: SweepCommandOptions): SweepSpec {
   if (options.seed !== undefined) spec.seed = checkSeed(options.seed);
   for (const v of options.vary ?? []) spec.vary.push(parseVary(v));
   if (!spec.samples) throw new InputError('--samples: give the number of samples (or a --sweep file with "samples")');
-  if (spec.vary.length === 0) throw new InputError('--vary: give at least one quantity to vary (or a --sweep file with "vary"), e.g. --vary \'parameters.exoVm=200:400\'');
+  if (spec.vary.length === 0)
+    throw new InputError('--vary: give at least one quantity to vary (or a --sweep file with "vary"), e.g. --vary \'parameters.exoVm=200:400\'');
   return spec;
 }
 
@@ -99,7 +100,8 @@ function pilotSeries(job: SweepJob, strand: string): Float32Array[] {
  * number of workers; shards merge into the file one run would have written.
  */
 export async function runSweep(options: SweepCommandOptions, output: Output = processOutput): Promise<SweepCommandResult> {
-  if (extname(options.out).toLowerCase() !== '.arrow') throw new InputError(`--out ${options.out}: a sweep writes an Arrow dataset; expected a .arrow file name`);
+  if (extname(options.out).toLowerCase() !== '.arrow')
+    throw new InputError(`--out ${options.out}: a sweep writes an Arrow dataset; expected a .arrow file name`);
   checkOutputPath(options.out, '--out');
   // Every option is checked before the first file is touched or worker started.
   const solverName = checkChoice(options.solver ?? DEFAULT_SOLVER, '--solver', SOLVERS);
@@ -110,13 +112,16 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
     atol: options.atol === undefined ? defaults.atol : checkNumber(options.atol, '--atol', 0, true),
     maxSteps: options.maxSteps === undefined ? defaults.maxSteps : checkInteger(options.maxSteps, '--max-steps', 1),
   };
-  const requestedWorkers = options.workers === undefined ? defaultWorkers() : checkInteger(options.workers, '--workers', 0, 1024, ' (0 runs in the main thread)');
+  const requestedWorkers =
+    options.workers === undefined ? defaultWorkers() : checkInteger(options.workers, '--workers', 0, 1024, ' (0 runs in the main thread)');
   const loaded = loadNetwork(options.network);
   const { network } = loaded;
   const prepared = prepareSweep(network, buildSweepSpec(options));
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   if (shard && options.scaling === 'global') {
-    throw new InputError('--scale global is fitted on the whole dataset: run the shards with the default scaling, merge them, then `pipeline normalize --scale global`');
+    throw new InputError(
+      '--scale global is fitted on the whole dataset: run the shards with the default scaling, merge them, then `pipeline normalize --scale global`',
+    );
   }
   const grid = resolveGridSpec(network, options, loaded.source);
   const model = compileNetwork(network);
@@ -124,7 +129,11 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
   const { window: _window, ...rest } = options;
   const provisional = resolveNormalization(rest, observables, grid);
   const range = shard ? shardRange(prepared.spec.samples, shard) : { start: 0, end: prepared.spec.samples };
-  checkDatasetSize(range.end - range.start, estimateRowBytes({ parameters: prepared.spec.vary, observables, rawLength: grid.points, seriesLength: provisional.length }), options.out);
+  checkDatasetSize(
+    range.end - range.start,
+    estimateRowBytes({ parameters: prepared.spec.vary, observables, rawLength: grid.points, seriesLength: provisional.length }),
+    options.out,
+  );
   // More workers than samples would only pay start-up costs.
   const workers = Math.min(requestedWorkers, Math.max(1, range.end - range.start));
   const job: SweepJob = { networkText: loaded.text, networkSource: loaded.source, sweep: prepared.spec, grid, solver, observables, normalization: provisional };
@@ -178,11 +187,26 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
     throw error;
   }
   const seconds = (performance.now() - began) / 1000;
-  const counts = Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(', ');
-  output.err(`${global ? 'simulated' : `wrote ${options.out}:`} ${total} rows (samples ${range.start}..${range.end - 1} of ${prepared.spec.samples}); outcomes: ${counts}; ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(1)} simulations/s ${workers === 0 ? 'in the main thread' : `on ${workers} worker${workers === 1 ? '' : 's'}`}`);
+  const counts = Object.entries(outcomes)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  output.err(
+    `${global ? 'simulated' : `wrote ${options.out}:`} ${total} rows (samples ${range.start}..${range.end - 1} of ${prepared.spec.samples}); outcomes: ${counts}; ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(1)} simulations/s ${workers === 0 ? 'in the main thread' : `on ${workers} worker${workers === 1 ? '' : 's'}`}`,
+  );
   if (global) {
     try {
-      await runNormalize({ input: rowsPath, out: options.out, scaling: 'global', strand: normalization.strand, window: normalization.window, length: normalization.length, ...(options.signal ? { signal: options.signal } : {}) }, output);
+      await runNormalize(
+        {
+          input: rowsPath,
+          out: options.out,
+          scaling: 'global',
+          strand: normalization.strand,
+          window: normalization.window,
+          length: normalization.length,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        output,
+      );
     } finally {
       removeTemporary(rowsPath);
     }

@@ -55,7 +55,8 @@ function checkDistinctFiles(paths: readonly string[]): void {
     for (const path of group.length > 1 ? group : []) {
       const hash = hashFile(path);
       const same = hashes.get(hash);
-      if (same !== undefined) throw new InputError(`--data ${path}: has the same contents as ${same} (SHA-256 ${hash.slice(0, 12)}...); its rows would count twice`);
+      if (same !== undefined)
+        throw new InputError(`--data ${path}: has the same contents as ${same} (SHA-256 ${hash.slice(0, 12)}...); its rows would count twice`);
       hashes.set(hash, path);
     }
   }
@@ -77,7 +78,10 @@ export async function checkTrainInput(options: TrainInputOptions): Promise<void>
   const backend = checkChoice(options.backend ?? 'auto', '--backend', BACKEND_CHOICES);
   const architecture = checkChoice(options.architecture ?? TRAIN_COMMAND_DEFAULTS.architecture, '--architecture', ARCHITECTURE_CHOICES);
   if (options.linearPath !== undefined) checkChoice(options.linearPath, '--linear-path', LINEAR_PATH_CHOICES);
-  for (const [flag, sizes] of [['--hidden', options.hidden], ['--filters', options.filters]] as const) {
+  for (const [flag, sizes] of [
+    ['--hidden', options.hidden],
+    ['--filters', options.filters],
+  ] as const) {
     if (sizes === undefined) continue;
     if (sizes.length === 0) throw new InputError(`${flag}: expected layer sizes such as 32,16`);
     sizes.forEach((h) => checkInteger(h, flag, 1, 65_536));

@@ -50,7 +50,8 @@ export const TRAIN_COMMAND_DEFAULTS = Object.freeze({
 export function parseSigma(text: string): number | 'learned' | 'per-series' {
   if (text === 'learned' || text === 'per-series') return text;
   const sigma = Number(text);
-  if (text.trim() === '' || !(sigma > 0) || !Number.isFinite(sigma)) throw new InputError(`--sigma ${text || '""'}: expected a number > 0, "learned" or "per-series"`);
+  if (text.trim() === '' || !(sigma > 0) || !Number.isFinite(sigma))
+    throw new InputError(`--sigma ${text || '""'}: expected a number > 0, "learned" or "per-series"`);
   return sigma;
 }
 

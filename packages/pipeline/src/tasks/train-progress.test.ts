@@ -3,10 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { captureOutput, type Output } from '../io/output.js';
 import { TrainProgress } from './train-progress.js';
 
-const log = (epoch: number): EpochLog => ({
-  epoch, loss: 100 / epoch, recon: 90 / epoch, kl: 10, beta: 1, valLoss: 110 / epoch, activeUnits: 2, klPerDim: [5, 5], sigma: 0.1, seconds: 0.01,
-  learningRate: 0.002, valRecon: null, valKl: null,
-} as unknown as EpochLog);
+const log = (epoch: number): EpochLog =>
+  ({
+    epoch,
+    loss: 100 / epoch,
+    recon: 90 / epoch,
+    kl: 10,
+    beta: 1,
+    valLoss: 110 / epoch,
+    activeUnits: 2,
+    klPerDim: [5, 5],
+    sigma: 0.1,
+    seconds: 0.01,
+    learningRate: 0.002,
+    valRecon: null,
+    valKl: null,
+  }) as unknown as EpochLog;
 
 describe('training progress', () => {
   it('in a log: the latest numbers at most every interval, and the last epoch', () => {
@@ -19,7 +31,7 @@ describe('training progress', () => {
     expect(output.errors[1]).toMatch(/^train \[#{12}\.{8}\] epoch 30\/50 \| loss 3\.333 /);
   });
 
-  it('--verbose: every epoch\'s full line', () => {
+  it("--verbose: every epoch's full line", () => {
     const output = captureOutput();
     const progress = new TrainProgress(output, 5, 2, true);
     for (let e = 1; e <= 5; e++) progress.epoch(log(e));

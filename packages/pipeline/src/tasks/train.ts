@@ -1,16 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  disposeVae,
-  fitPca,
-  initBackend,
-  loadCheckpoint,
-  saveCheckpoint,
-  saveVae,
-  trainVae,
-  type TrainingCheckpoint,
-  type VaeConfig,
-} from '@penvae/vae';
+import { disposeVae, fitPca, initBackend, loadCheckpoint, saveCheckpoint, saveVae, trainVae, type TrainingCheckpoint, type VaeConfig } from '@penvae/vae';
 import { InputError, InterruptedError, NumericalError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { formatNumber, processOutput, type Output } from '../io/output.js';
@@ -47,7 +37,12 @@ export interface TrainCommandOptions extends RunTrainingOptions {
 const TRAIN_BUDGET = Object.freeze({ steps: 40_000, minEpochs: 60, maxEpochs: 3000, patienceFraction: 0.2, minPatience: 30 });
 
 /** Epochs and early-stopping patience for a training set of `rows` series (see {@link TRAIN_BUDGET}). */
-function trainingBudget(rows: number, batch: number, epochs: number | 'auto' | undefined, patience: number | undefined): { epochs: number; patience: number; rule: string } {
+function trainingBudget(
+  rows: number,
+  batch: number,
+  epochs: number | 'auto' | undefined,
+  patience: number | undefined,
+): { epochs: number; patience: number; rule: string } {
   const batches = Math.max(1, Math.ceil(rows / batch));
   const b = TRAIN_BUDGET;
   const auto = epochs === undefined || epochs === 'auto';
@@ -73,7 +68,9 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
   const checkpointDir = join(runDir, 'checkpoint');
   const runJson = join(runDir, 'run.json');
   if (existsSync(runDir) && readdirSync(runDir).length > 0 && !options.resume) {
-    throw new InputError(`--out ${runDir}: the directory is not empty${existsSync(runJson) ? ' (it holds a run)' : ''}; use --resume to continue an interrupted run, or another --out`);
+    throw new InputError(
+      `--out ${runDir}: the directory is not empty${existsSync(runJson) ? ' (it holds a run)' : ''}; use --resume to continue an interrupted run, or another --out`,
+    );
   }
   if (options.resume && !existsSync(checkpointDir)) {
     throw new InputError(`--resume: ${runDir} has no checkpoint to continue from${existsSync(runJson) ? ' (the run is complete)' : ''}`);
@@ -99,8 +96,12 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
   const trainSet = part(split.train);
   const validationSet = split.validation.length ? part(split.validation) : undefined;
   const backend = await initBackend(options.backend ?? 'auto');
-  output.err(`backend: ${backend.backend}${backend.fellBackFrom.length ? ` (not available: ${backend.fellBackFrom.map((b, i) => `${b}: ${backend.reasons[i]}`).join('; ')})` : ''}`);
-  output.err(`data: ${data.n} series of length ${L} from ${data.datasets.length} dataset(s); split ${split.train.length} train / ${split.validation.length} validation / ${split.test.length} test`);
+  output.err(
+    `backend: ${backend.backend}${backend.fellBackFrom.length ? ` (not available: ${backend.fellBackFrom.map((b, i) => `${b}: ${backend.reasons[i]}`).join('; ')})` : ''}`,
+  );
+  output.err(
+    `data: ${data.n} series of length ${L} from ${data.datasets.length} dataset(s); split ${split.train.length} train / ${split.validation.length} validation / ${split.test.length} test`,
+  );
 
   const architecture = options.architecture ?? d.architecture;
   const config: VaeConfig = {
@@ -146,7 +147,9 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
   if (resumeFrom) output.err(`resuming after epoch ${resumeFrom.epoch}`);
 
   const { epochs, patience } = budget;
-  output.err(`training: ${architecture} encoder and decoder${config.linearPath === 'pca' ? ' with a PCA path' : ''}, latent ${config.latentDim}, up to ${epochs} epochs of ${Math.ceil(trainSet.n / batch)} batches (patience ${patience}; ${budget.rule})`);
+  output.err(
+    `training: ${architecture} encoder and decoder${config.linearPath === 'pca' ? ' with a PCA path' : ''}, latent ${config.latentDim}, up to ${epochs} epochs of ${Math.ceil(trainSet.n / batch)} batches (patience ${patience}; ${budget.rule})`,
+  );
   const progress = new TrainProgress(output, epochs, config.latentDim ?? d.latent, options.verbose);
   const began = performance.now();
   const checkpoints = new ThrottledCheckpoints(checkpointDir, CHECKPOINT_SECONDS);
@@ -164,7 +167,9 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
       onEpochEnd: (log) => {
         progress.epoch(log);
         if (!Number.isFinite(log.loss) || (log.valLoss !== null && !Number.isFinite(log.valLoss))) {
-          throw new NumericalError(`training diverged at epoch ${log.epoch} (loss ${log.loss}, validation ${log.valLoss}); no model was saved. Try a smaller --learning-rate.`);
+          throw new NumericalError(
+            `training diverged at epoch ${log.epoch} (loss ${log.loss}, validation ${log.valLoss}); no model was saved. Try a smaller --learning-rate.`,
+          );
         }
       },
       ...(options.signal ? { signal: options.signal } : {}),
@@ -188,19 +193,34 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
     const modelDir = join(runDir, 'model');
     await saveVae(model, modelDir, {
       backend: result.backend,
-      training: { settings: result.settings, history: result.history, bestEpoch: result.bestEpoch, stopReason: result.stopReason, activeUnits: result.activeUnits },
+      training: {
+        settings: result.settings,
+        history: result.history,
+        bestEpoch: result.bestEpoch,
+        stopReason: result.stopReason,
+        activeUnits: result.activeUnits,
+      },
       extra: { run: 'run.json' },
     });
     record.status = 'complete';
     record.config = model.config;
     record.history = result.history;
-    record.result = { bestEpoch: result.bestEpoch, stopReason: result.stopReason, activeUnits: result.activeUnits, collapsed: result.collapsed, sigma: result.sigma, seconds };
+    record.result = {
+      bestEpoch: result.bestEpoch,
+      stopReason: result.stopReason,
+      activeUnits: result.activeUnits,
+      collapsed: result.collapsed,
+      sigma: result.sigma,
+      seconds,
+    };
     record.test = report;
     record.modelFiles = hashModelFiles(modelDir);
     writeFileAtomic(runJson, `${JSON.stringify(record, null, 1)}\n`);
     rmSync(checkpointDir, { recursive: true, force: true });
     printTestReport(report, model.config.latentDim, output);
-    output.err(`trained in ${formatDuration(seconds)} (${result.history.length} epochs, ${result.stopReason}${result.bestEpoch ? `, best epoch ${result.bestEpoch}` : ''}); wrote ${modelDir} (encoder/, decoder/, vae.json) and ${runJson}`);
+    output.err(
+      `trained in ${formatDuration(seconds)} (${result.history.length} epochs, ${result.stopReason}${result.bestEpoch ? `, best epoch ${result.bestEpoch}` : ''}); wrote ${modelDir} (encoder/, decoder/, vae.json) and ${runJson}`,
+    );
     return record;
   } finally {
     disposeVae(model);
@@ -214,7 +234,9 @@ function printTestReport(report: ReturnType<typeof evaluateModel>, latentDim: nu
   output.err(`test relative MSE: VAE ${formatNumber(r.vae)}, PCA(${latentDim}) ${formatNumber(r.pca)} (${formatNumber(r.pca / r.vae)}x)`);
   for (const [family, f] of Object.entries(r.byFamily)) {
     const b = report.behaviour.vae.byFamily[family]!;
-    const osc = b.oscillating.rows ? `; oscillating ${b.oscillating.rows}: peaks and period kept ${pct(b.oscillating.peaksAndPeriod)}, amplitude ${pct(b.oscillating.amplitude)}` : '';
+    const osc = b.oscillating.rows
+      ? `; oscillating ${b.oscillating.rows}: peaks and period kept ${pct(b.oscillating.peaksAndPeriod)}, amplitude ${pct(b.oscillating.amplitude)}`
+      : '';
     const lvl = b.level.rows ? `; settling ${b.level.rows}: final level kept ${pct(b.level.finalLevel)}, half-rise time ${pct(b.level.halfRise)}` : '';
     output.err(`  ${family} (${f.rows}): VAE ${formatNumber(f.vae)}, PCA ${formatNumber(f.pca)} (${formatNumber(f.pca / f.vae)}x)${osc}${lvl}`);
   }
@@ -224,7 +246,9 @@ function printTestReport(report: ReturnType<typeof evaluateModel>, latentDim: nu
   }
   output.err(`prior samples: behaviour mix within ${report.prior.distance.toFixed(1)} points of the data's`);
   const { unneeded, activeUnits } = report.latent;
-  output.err(`active latent units ${activeUnits}/${latentDim}${unneeded.length ? `; not needed by this data: ${unneeded.join(', ')} (posterior mean variance <= 0.01: the decoder ignores them)` : ''}`);
+  output.err(
+    `active latent units ${activeUnits}/${latentDim}${unneeded.length ? `; not needed by this data: ${unneeded.join(', ')} (posterior mean variance <= 0.01: the decoder ignores them)` : ''}`,
+  );
 }
 
 /**
@@ -242,7 +266,10 @@ class ThrottledCheckpoints {
   private last = -Infinity;
   private pending: TrainingCheckpoint | null = null;
 
-  constructor(private readonly dir: string, private readonly seconds: number) {}
+  constructor(
+    private readonly dir: string,
+    private readonly seconds: number,
+  ) {}
 
   /** A checkpoint after an epoch: written when the last write is `seconds` old, else kept for `flush`. */
   async offer(checkpoint: TrainingCheckpoint): Promise<void> {

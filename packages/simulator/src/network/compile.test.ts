@@ -48,15 +48,26 @@ function directPenRhs(net: PenNetwork, x: Map<string, number>): Map<string, numb
   for (const t of net.templates) {
     const T = name(t);
     const [u, o, h] = [t.input, t.output, t.inhibitor];
-    const xu = v(u), xo = v(o), xh = h ? v(h) : 0;
-    const Ku = K.get(u)!, Ko = K.get(o)!, Kh = h ? K.get(h)! : 0;
-    const st = t.stack ?? p.stack, dL = t.dangleL ?? p.dangleL, dR = t.dangleR ?? p.dangleR;
+    const xu = v(u),
+      xo = v(o),
+      xh = h ? v(h) : 0;
+    const Ku = K.get(u)!,
+      Ko = K.get(o)!,
+      Kh = h ? K.get(h)! : 0;
+    const st = t.stack ?? p.stack,
+      dL = t.dangleL ?? p.dangleL,
+      dR = t.dangleR ?? p.dangleR;
     const producer = h ? net.templates.find((q) => q.output === h) : undefined;
     const alpha = p.alphaBase * p.inhibDangleSlowdown * (producer ? (producer.dangleR ?? p.dangleR) : 1);
-    const A = v(`${T}.alone`), I = v(`${T}.input`), O = v(`${T}.output`), B = v(`${T}.both`), E = v(`${T}.extended`);
+    const A = v(`${T}.alone`),
+      I = v(`${T}.input`),
+      O = v(`${T}.output`),
+      B = v(`${T}.both`),
+      E = v(`${T}.extended`);
     const H = h ? v(`${T}.inhibited`) : 0;
     const pd = type.get(o) === 'inhibitor' ? p.displ * polboth : pol;
-    const rL = p.ratioLeft, rR = p.ratioRight;
+    const rL = p.ratioLeft,
+      rR = p.ratioRight;
     add(`${T}.alone`, k * (dL * Ku * I + dR * Ko * O - A * (xu + xo) + alpha * Kh * H - xh * A));
     add(`${T}.input`, k * (xu * A + (st / dL) * Ko * B - I * (dL * Ku + xo) + rL * xu * H - xh * I) - pol * I);
     add(`${T}.output`, k * (xo * A + (st / dR) * Ku * B - O * (dR * Ko + xu) + rR * xo * H - xh * O));

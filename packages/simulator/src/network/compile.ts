@@ -172,11 +172,7 @@ function generateSource(st: Structure): { rhs: string; jacobian: string } {
       dyTerms[st.sIdx[s]!]!.push(c === 1 ? `+ r${r}` : c === -1 ? `- r${r}` : `${c < 0 ? '-' : '+'} ${Math.abs(c)} * r${r}`);
     }
   }
-  const rhsBody = [
-    ...pre,
-    ...rates,
-    ...dyTerms.map((terms, i) => `dy[${i}] = ${terms.length ? terms.join(' ').replace(/^\+ /, '') : '0'};`),
-  ].join('\n');
+  const rhsBody = [...pre, ...rates, ...dyTerms.map((terms, i) => `dy[${i}] = ${terms.length ? terms.join(' ').replace(/^\+ /, '') : '0'};`)].join('\n');
 
   // Jacobian: J = S * dv/dy. For a pooled reaction v = N / D, dv/dy_j = (dN/dy_j) / D - v * (dD/dy_j) / D;
   // the second term is, summed over a pool's reactions, a rank-one update u_q w_q^T with
@@ -214,7 +210,10 @@ function generateSource(st: Structure): { rhs: string; jacobian: string } {
         addEntry(st.sIdx[s]!, j, c === 1 ? `+ ${name}` : c === -1 ? `- ${name}` : `${c < 0 ? '-' : '+'} ${Math.abs(c)} * ${name}`);
       }
     }
-    if (q >= 0) jacPre.push(`const r${r} = (${productSource(`v[${r}]`, st.rIdx.subarray(st.rStart[r]!, st.rStart[r + 1]!))}${st.hasKr[r] ? ` - ${productSource(`v[${R + r}]`, st.pIdx.subarray(st.pStart[r]!, st.pStart[r + 1]!))}` : ''}) * iD${q};`);
+    if (q >= 0)
+      jacPre.push(
+        `const r${r} = (${productSource(`v[${r}]`, st.rIdx.subarray(st.rStart[r]!, st.rStart[r + 1]!))}${st.hasKr[r] ? ` - ${productSource(`v[${R + r}]`, st.pIdx.subarray(st.pStart[r]!, st.pStart[r + 1]!))}` : ''}) * iD${q};`,
+      );
   }
   const jacBody: string[] = [...jacPre, 'J.fill(0);'];
   for (const [key, terms] of entries) jacBody.push(`J[${key}] = ${terms.join(' ').replace(/^\+ /, '')};`);
@@ -249,9 +248,10 @@ function generateSource(st: Structure): { rhs: string; jacobian: string } {
  */
 function generate(st: Structure, values: Float64Array): { rhs: Derivative; jacobian: JacobianFunction } {
   const source = generateSource(st);
-  const factory = new Function('v', `"use strict";\nreturn [function rhs(t, y, dy) {\n${source.rhs}\n}, function jacobian(t, y, J) {\n${source.jacobian}\n}];`) as (
-    v: Float64Array,
-  ) => [Derivative, JacobianFunction];
+  const factory = new Function(
+    'v',
+    `"use strict";\nreturn [function rhs(t, y, dy) {\n${source.rhs}\n}, function jacobian(t, y, J) {\n${source.jacobian}\n}];`,
+  ) as (v: Float64Array) => [Derivative, JacobianFunction];
   const [rhs, jacobian] = factory(values);
   return { rhs, jacobian };
 }

@@ -32,8 +32,17 @@ export const DEFAULT_PEN_PARAMETERS: Readonly<PenParameters> = Object.freeze({
  * positive (the rest must be >= 0).
  */
 export const STRICTLY_POSITIVE_PARAMETERS: ReadonlySet<keyof PenParameters> = new Set<keyof PenParameters>([
-  'kduplex', 'polVm', 'polKm', 'polKmBoth', 'nickVm', 'nickKm', 'exoVm', 'exoKmSimple', 'exoKmInhib',
-  'dangleL', 'dangleR',
+  'kduplex',
+  'polVm',
+  'polKm',
+  'polKmBoth',
+  'nickVm',
+  'nickKm',
+  'exoVm',
+  'exoKmSimple',
+  'exoKmInhib',
+  'dangleL',
+  'dangleR',
 ]);
 
 /** Typical dissociation constants (nM) of a signal and an inhibitor strand, for docs and generators. */

@@ -107,7 +107,11 @@ function sparseLowRankLayoutOf(st: Structure): SparseLowRankLayout {
   const rowStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) rowStart[i + 1] = rowStart[i]! + rows[i]!.size;
   const col = new Int32Array(rowStart[n]!);
-  for (let i = 0; i < n; i++) col.set(Array.from(rows[i]!).sort((a, b) => a - b), rowStart[i]!);
+  for (let i = 0; i < n; i++)
+    col.set(
+      Array.from(rows[i]!).sort((a, b) => a - b),
+      rowStart[i]!,
+    );
   return { n, rowStart, col, rank: st.poolCount };
 }
 

@@ -12,14 +12,31 @@ type Json = unknown;
 function paths(node: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [];
   if (Array.isArray(node)) node.forEach((v, i) => out.push([...prefix, i], ...paths(v, [...prefix, i])));
-  else if (node && typeof node === 'object')
-    for (const [k, v] of Object.entries(node)) out.push([...prefix, k], ...paths(v, [...prefix, k]));
+  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) out.push([...prefix, k], ...paths(v, [...prefix, k]));
   return out;
 }
 
 const REPLACEMENTS: Json[] = [
-  null, true, 'x', '', 'a', 'i', -1, 0, -0, 1e308, -1e308, Number.NaN, Number.POSITIVE_INFINITY, 1e-300, 3.5,
-  [], {}, ['a'], { name: 'a' }, 2 ** 53,
+  null,
+  true,
+  'x',
+  '',
+  'a',
+  'i',
+  -1,
+  0,
+  -0,
+  1e308,
+  -1e308,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  1e-300,
+  3.5,
+  [],
+  {},
+  ['a'],
+  { name: 'a' },
+  2 ** 53,
 ];
 
 type Mutation =
@@ -34,7 +51,11 @@ type Mutation =
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('replace' as const), at: fc.nat(), value: fc.nat({ max: REPLACEMENTS.length - 1 }) }),
-  fc.record({ op: fc.constant('rename' as const), at: fc.nat(), name: fc.constantFrom('nme', 'K ', 'inhibitor', 'k', 'kr', 'pool', 'stack', 'extra', 'Input') }),
+  fc.record({
+    op: fc.constant('rename' as const),
+    at: fc.nat(),
+    name: fc.constantFrom('nme', 'K ', 'inhibitor', 'k', 'kr', 'pool', 'stack', 'extra', 'Input'),
+  }),
   fc.record({ op: fc.constant('negate' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('scale' as const), at: fc.nat(), factor: fc.constantFrom(0, 1e-12, 1e3, 1e12, 1e200) }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.nat() }),

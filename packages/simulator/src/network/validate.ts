@@ -94,9 +94,7 @@ export function suggestName(name: string, candidates: readonly string[]): string
     }
   }
   // Short names are too close to everything: "j" is one edit from "a" but not a typo of it.
-  return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) && bestD < Math.min(name.length, best.length)
-    ? best
-    : undefined;
+  return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) && bestD < Math.min(name.length, best.length) ? best : undefined;
 }
 
 function listNames(names: Iterable<string>): string {
@@ -142,10 +140,7 @@ class Checker {
     for (const key of Object.keys(obj)) {
       if (allowed.includes(key)) continue;
       const hint = suggestName(key, allowed);
-      this.add(
-        join(path, key),
-        `unknown field${hint ? ` (did you mean "${hint}"?)` : ''}; allowed fields: ${allowed.join(', ')}`,
-      );
+      this.add(join(path, key), `unknown field${hint ? ` (did you mean "${hint}"?)` : ''}; allowed fields: ${allowed.join(', ')}`);
     }
   }
 
@@ -165,11 +160,7 @@ class Checker {
    * A finite number with a lower bound. `strict` makes the bound exclusive. Missing values are
    * an error unless `optional`.
    */
-  number(
-    v: unknown,
-    path: string,
-    opts: { min: number; strict?: boolean; optional?: boolean; unit?: string },
-  ): v is number {
+  number(v: unknown, path: string, opts: { min: number; strict?: boolean; optional?: boolean; unit?: string }): v is number {
     const bound = `${opts.strict ? '>' : '>='} ${opts.min}`;
     const form = `a finite number ${bound}${opts.unit ? ` (${opts.unit})` : ''}`;
     if (v === undefined) {
@@ -308,7 +299,10 @@ function checkPen(c: Checker, doc: Record<string, unknown>): PenNetwork | undefi
       c.unknownFields(s, path, STRAND_FIELDS);
       const nameOk = c.name(s.name, `${path}.name`);
       if (s.type !== 'signal' && s.type !== 'inhibitor') {
-        c.add(`${path}.type`, `${s.type === undefined ? 'missing; expected' : 'expected'} "signal" or "inhibitor"${s.type === undefined ? '' : `, found ${describeJsonValue(s.type)}`}`);
+        c.add(
+          `${path}.type`,
+          `${s.type === undefined ? 'missing; expected' : 'expected'} "signal" or "inhibitor"${s.type === undefined ? '' : `, found ${describeJsonValue(s.type)}`}`,
+        );
       }
       const kOk = c.number(s.K, `${path}.K`, { min: 0, strict: true, unit: 'nM' });
       const initOk = s.initial === undefined || c.number(s.initial, `${path}.initial`, { min: 0, unit: 'nM' });
@@ -389,7 +383,10 @@ function checkPen(c: Checker, doc: Record<string, unknown>): PenNetwork | undefi
       }
       if (name !== undefined) {
         if (templateNames.has(name)) {
-          c.add(t.name !== undefined ? `${path}.name` : path, `duplicate template name "${name}"${t.name === undefined ? ' (the default name is "<input>-><output>"; give one of them a "name")' : ''}`);
+          c.add(
+            t.name !== undefined ? `${path}.name` : path,
+            `duplicate template name "${name}"${t.name === undefined ? ' (the default name is "<input>-><output>"; give one of them a "name")' : ''}`,
+          );
           ok = false;
         }
         templateNames.add(name);

@@ -18,13 +18,7 @@ import { emptyStats, type IntegrateOptions, type IntegrateResult, type OdeSystem
  *
  * @throws OptionsError for invalid options or mismatched array sizes
  */
-export function integrateOdex(
-  system: OdeSystem,
-  y0: Float64Array,
-  grid: Float64Array,
-  out: Float64Array,
-  options: IntegrateOptions = {},
-): IntegrateResult {
+export function integrateOdex(system: OdeSystem, y0: Float64Array, grid: Float64Array, out: Float64Array, options: IntegrateOptions = {}): IntegrateResult {
   const o = resolveIntegrateOptions(options);
   const n = system.size;
   if (y0.length !== n) throw new OptionsError(`initial state: expected ${n} values, found ${y0.length}`);

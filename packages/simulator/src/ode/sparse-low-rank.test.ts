@@ -22,7 +22,12 @@ function layoutOf(pattern: Uint8Array, n: number, rank: number): SparseLowRankLa
  * A random J = S + sum_q a_q b_q^T in both storages: the layout's value array and the
  * row-major matrix it stands for (built here independently of the solver).
  */
-function randomLowRank(n: number, density: number, rank: number, seed: number): { layout: SparseLowRankLayout; values: Float64Array; dense: Float64Array; fac: number } {
+function randomLowRank(
+  n: number,
+  density: number,
+  rank: number,
+  seed: number,
+): { layout: SparseLowRankLayout; values: Float64Array; dense: Float64Array; fac: number } {
   const { pattern, J, fac } = randomSystem({ n, density, dominant: true, seed });
   const layout = layoutOf(pattern, n, rank);
   const values = new Float64Array(sparseLowRankLength(layout));
@@ -112,7 +117,11 @@ describe('createSparseLowRankSolverFactory', () => {
       { what: 'a size of 0', layout: { ...ok, n: 0 }, message: /size n >= 1/ },
       { what: 'a negative rank', layout: { ...ok, rank: -1 }, message: /rank >= 0/ },
       { what: 'rowStart of the wrong length', layout: { ...ok, rowStart: Int32Array.from([0, 1]) }, message: /rowStart must have n \+ 1 = 3/ },
-      { what: 'a missing diagonal', layout: { ...ok, rowStart: Int32Array.from([0, 1, 2]), col: Int32Array.from([0, 0]) }, message: /row 1 lacks its diagonal/ },
+      {
+        what: 'a missing diagonal',
+        layout: { ...ok, rowStart: Int32Array.from([0, 1, 2]), col: Int32Array.from([0, 0]) },
+        message: /row 1 lacks its diagonal/,
+      },
       { what: 'descending columns', layout: { ...ok, rowStart: Int32Array.from([0, 1, 3]), col: Int32Array.from([0, 1, 0]) }, message: /ascending/ },
     ])('$what', ({ layout, message }) => {
       expect(() => createSparseLowRankSolverFactory(layout)).toThrow(OptionsError);

@@ -123,7 +123,11 @@ describe('createSparseSolverFactory', () => {
     const patterns: [string, Uint8Array, number][] = [];
     for (let c = 0; c < 30; c++) {
       const n = 2 + ((c * 7) % 45);
-      patterns.push([`random n=${n} density ${(0.02 + (c % 6) * 0.06).toFixed(2)}`, randomSystem({ n, density: 0.02 + (c % 6) * 0.06, dominant: true, seed: 100 + c }).pattern, n]);
+      patterns.push([
+        `random n=${n} density ${(0.02 + (c % 6) * 0.06).toFixed(2)}`,
+        randomSystem({ n, density: 0.02 + (c % 6) * 0.06, dominant: true, seed: 100 + c }).pattern,
+        n,
+      ]);
     }
     for (const name of ['oscillator', 'switch', 'oscillator-montagne2011'] as BuiltinNetworkName[]) {
       const model = compileNetwork(loadBuiltin(name));

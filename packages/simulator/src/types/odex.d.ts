@@ -6,13 +6,7 @@ export declare enum Outcome {
   EarlyReturn = 2,
 }
 export type OdexDerivative = (x: number, y: number[]) => number[];
-export type OdexSolutionObserver = (
-  n: number,
-  xOld: number,
-  x: number,
-  y: number[],
-  interpolate: (i: number, x: number) => number,
-) => boolean | void;
+export type OdexSolutionObserver = (n: number, xOld: number, x: number, y: number[], interpolate: (i: number, x: number) => number) => boolean | void;
 export interface OdexResult {
   y: number[];
   outcome: Outcome;

@@ -32,7 +32,10 @@ describe('initBackend', () => {
   });
 
   it.skipIf(hasTfjsNode)('an explicit tensorflow request fails with a BackendError saying why', async () => {
-    const err = await initBackend('tensorflow').then(() => undefined, (e: unknown) => e);
+    const err = await initBackend('tensorflow').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BackendError);
     expect((err as BackendError).backend).toBe('tensorflow');
     expect((err as Error).message).toMatch(/backend 'tensorflow': @tensorflow\/tfjs-node is not installed/);

@@ -18,7 +18,10 @@ let trained: TrainVaeResult;
 beforeAll(async () => {
   await useBackend('wasm');
   dir = await mkdtemp(join(tmpdir(), 'vae-io-'));
-  trained = await trainVae({ train, validation }, { config: { seriesLength: L, latentDim: 3, hiddenUnits: [16, 8], klWarmupEpochs: 0 }, epochs: 3, batchSize: 16 });
+  trained = await trainVae(
+    { train, validation },
+    { config: { seriesLength: L, latentDim: 3, hiddenUnits: [16, 8], klWarmupEpochs: 0 }, epochs: 3, batchSize: 16 },
+  );
 });
 afterAll(async () => {
   disposeVae(trained.model);
@@ -40,7 +43,14 @@ describe('saveVae / loadVae', () => {
     const info = JSON.parse(await readFile(join(d, 'vae.json'), 'utf8'));
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(await packageVersion()).toBe(pkg.version);
-    expect(info).toMatchObject({ format: 'penvae-vae', formatVersion: VAE_FORMAT_VERSION, packageVersion: pkg.version, tfjsVersion: tf.version.tfjs, backend: 'wasm', config: trained.model.config });
+    expect(info).toMatchObject({
+      format: 'penvae-vae',
+      formatVersion: VAE_FORMAT_VERSION,
+      packageVersion: pkg.version,
+      tfjsVersion: tf.version.tfjs,
+      backend: 'wasm',
+      config: trained.model.config,
+    });
     expect(info.decoderSigma.mode).toBe('learned');
     expect(info.training.history.length).toBe(3);
     expect(info.training.model).toBeUndefined();
@@ -101,10 +111,12 @@ describe('saveVae / loadVae', () => {
 
   it('never leaves a half-written directory under the final name', async () => {
     const target = join(dir, 'atomic');
-    await expect(writeDirAtomic(target, 'vae.json', async (tmp) => {
-      await writeFile(join(tmp, 'vae.json'), '{}');
-      throw new Error('disk full');
-    })).rejects.toThrow('disk full');
+    await expect(
+      writeDirAtomic(target, 'vae.json', async (tmp) => {
+        await writeFile(join(tmp, 'vae.json'), '{}');
+        throw new Error('disk full');
+      }),
+    ).rejects.toThrow('disk full');
     expect((await readdir(dir)).filter((f) => f.includes('atomic'))).toEqual([]);
   });
 
@@ -122,25 +134,75 @@ describe('saveVae / loadVae', () => {
     await change(d);
     return d;
   };
-  const editJson = (file: string, f: (j: Record<string, unknown>) => void) => async (d: string): Promise<void> => {
-    const j = JSON.parse(await readFile(join(d, file), 'utf8'));
-    f(j);
-    await writeFile(join(d, file), JSON.stringify(j));
-  };
+  const editJson =
+    (file: string, f: (j: Record<string, unknown>) => void) =>
+    async (d: string): Promise<void> => {
+      const j = JSON.parse(await readFile(join(d, file), 'utf8'));
+      f(j);
+      await writeFile(join(d, file), JSON.stringify(j));
+    };
   it.each([
-    { name: 'another format version', change: editJson('vae.json', (j) => { j['formatVersion'] = 1; }), file: 'vae.json', msg: /formatVersion is 1 \(written by @penvae\/vae "[\d.]+"\); this version reads formatVersion 2/ },
-    { name: 'not a VAE directory', change: editJson('vae.json', (j) => { j['format'] = 'something'; }), file: 'vae.json', msg: /format is "something"; expected "penvae-vae"/ },
-    { name: 'a missing weights file', change: (d: string) => rm(join(d, 'decoder', 'weights.bin')), file: join('decoder', 'weights.bin'), msg: /cannot be read \(ENOENT\)/ },
-    { name: 'a truncated weights file', change: (d: string) => truncate(join(d, 'encoder', 'weights.bin'), 100), file: join('encoder', 'weights.bin'), msg: /holds 100 bytes but model.json's weightsManifest describes \d+/ },
+    {
+      name: 'another format version',
+      change: editJson('vae.json', (j) => {
+        j['formatVersion'] = 1;
+      }),
+      file: 'vae.json',
+      msg: /formatVersion is 1 \(written by @penvae\/vae "[\d.]+"\); this version reads formatVersion 2/,
+    },
+    {
+      name: 'not a VAE directory',
+      change: editJson('vae.json', (j) => {
+        j['format'] = 'something';
+      }),
+      file: 'vae.json',
+      msg: /format is "something"; expected "penvae-vae"/,
+    },
+    {
+      name: 'a missing weights file',
+      change: (d: string) => rm(join(d, 'decoder', 'weights.bin')),
+      file: join('decoder', 'weights.bin'),
+      msg: /cannot be read \(ENOENT\)/,
+    },
+    {
+      name: 'a truncated weights file',
+      change: (d: string) => truncate(join(d, 'encoder', 'weights.bin'), 100),
+      file: join('encoder', 'weights.bin'),
+      msg: /holds 100 bytes but model.json's weightsManifest describes \d+/,
+    },
     { name: 'a missing vae.json', change: (d: string) => rm(join(d, 'vae.json')), file: 'vae.json', msg: /cannot be read \(ENOENT\)/ },
     { name: 'malformed JSON', change: (d: string) => writeFile(join(d, 'vae.json'), '{"format":'), file: 'vae.json', msg: /is not valid JSON/ },
-    { name: 'a latent size that does not match the networks', change: editJson('vae.json', (j) => { (j['config'] as { latentDim: number }).latentDim = 5; }), file: join('encoder', 'model.json'), msg: /encoder output 'z_mean' has shape \[null, 3\] but vae.json's config.latentDim = 5 requires \[null, 5\]/ },
-    { name: 'a series length that does not match', change: editJson('vae.json', (j) => { (j['config'] as { seriesLength: number }).seriesLength = 21; }), file: join('encoder', 'model.json'), msg: /the encoder input has shape \[null, 20\] but vae.json's config.seriesLength = 21 requires \[null, 21\]/ },
-    { name: 'a fixed sigma with a learned value', change: editJson('vae.json', (j) => { (j['config'] as { decoderSigma: number }).decoderSigma = 0.1; }), file: 'vae.json', msg: /learnedLogSigma is .* but config.decoderSigma is 0.1 \(expected null\)/ },
+    {
+      name: 'a latent size that does not match the networks',
+      change: editJson('vae.json', (j) => {
+        (j['config'] as { latentDim: number }).latentDim = 5;
+      }),
+      file: join('encoder', 'model.json'),
+      msg: /encoder output 'z_mean' has shape \[null, 3\] but vae.json's config.latentDim = 5 requires \[null, 5\]/,
+    },
+    {
+      name: 'a series length that does not match',
+      change: editJson('vae.json', (j) => {
+        (j['config'] as { seriesLength: number }).seriesLength = 21;
+      }),
+      file: join('encoder', 'model.json'),
+      msg: /the encoder input has shape \[null, 20\] but vae.json's config.seriesLength = 21 requires \[null, 21\]/,
+    },
+    {
+      name: 'a fixed sigma with a learned value',
+      change: editJson('vae.json', (j) => {
+        (j['config'] as { decoderSigma: number }).decoderSigma = 0.1;
+      }),
+      file: 'vae.json',
+      msg: /learnedLogSigma is .* but config.decoderSigma is 0.1 \(expected null\)/,
+    },
   ])('rejects $name with a ModelFormatError naming the file', async ({ name, change, file, msg }) => {
     const d = await edit(name.replace(/\W+/g, '-'), change);
     const before = tf.memory().numTensors;
-    const err = await loadVae(d).then(() => undefined, (e: unknown) => e);
+    const err = await loadVae(d).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ModelFormatError);
     expect((err as ModelFormatError).file).toBe(join(d, file));
     expect((err as Error).message).toMatch(msg);
@@ -155,10 +217,18 @@ describe('saveVae / loadVae', () => {
 describe('saveCheckpoint / loadCheckpoint', () => {
   it('round-trips every field exactly', async () => {
     let last: Parameters<typeof saveCheckpoint>[1] | undefined;
-    const r = await trainVae({ train, validation }, {
-      config: { seriesLength: L, latentDim: 2, hiddenUnits: [8], klWarmupEpochs: 1 }, epochs: 3, batchSize: 16,
-      onCheckpoint: async (c) => { last = c; await saveCheckpoint(join(dir, 'ckpt'), c); },
-    });
+    const r = await trainVae(
+      { train, validation },
+      {
+        config: { seriesLength: L, latentDim: 2, hiddenUnits: [8], klWarmupEpochs: 1 },
+        epochs: 3,
+        batchSize: 16,
+        onCheckpoint: async (c) => {
+          last = c;
+          await saveCheckpoint(join(dir, 'ckpt'), c);
+        },
+      },
+    );
     disposeVae(r.model);
     const back = await loadCheckpoint(join(dir, 'ckpt'));
     expect(back).toEqual(last);

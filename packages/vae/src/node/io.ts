@@ -183,7 +183,8 @@ async function saveLayersModel(model: tf.LayersModel, folder: string): Promise<v
  * @example await saveVae(result.model, 'runs/sin/model', { backend: result.backend, training: result });
  */
 export async function saveVae(model: VaeModel, dir: string, meta: SaveVaeMeta = {}): Promise<void> {
-  const learnedLogSigma = model.logSigma === null ? null : model.config.sigmaGroups.length > 0 ? Array.from(model.logSigma.dataSync()) : model.logSigma.dataSync()[0]!;
+  const learnedLogSigma =
+    model.logSigma === null ? null : model.config.sigmaGroups.length > 0 ? Array.from(model.logSigma.dataSync()) : model.logSigma.dataSync()[0]!;
   const info: VaeFileInfo = {
     format: VAE_FORMAT,
     formatVersion: VAE_FORMAT_VERSION,
@@ -191,7 +192,10 @@ export async function saveVae(model: VaeModel, dir: string, meta: SaveVaeMeta = 
     tfjsVersion: tf.version.tfjs,
     backend: meta.backend ?? tf.getBackend(),
     config: model.config,
-    decoderSigma: { mode: learnedLogSigma !== null ? 'learned' : model.config.decoderSigma === 'per-series' ? 'per-series' : 'fixed', value: decoderSigmaValue(model) },
+    decoderSigma: {
+      mode: learnedLogSigma !== null ? 'learned' : model.config.decoderSigma === 'per-series' ? 'per-series' : 'fixed',
+      value: decoderSigmaValue(model),
+    },
     learnedLogSigma,
     ...(meta.training !== undefined ? { training: summariseTraining(meta.training) } : {}),
     ...(meta.extra !== undefined ? { extra: meta.extra } : {}),
@@ -269,9 +273,7 @@ async function loadLayersModel(folder: string): Promise<tf.LayersModel> {
     off += c.byteLength;
   }
   try {
-    return await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: json['modelTopology'] as object, weightSpecs: specs, weightData: weightData.buffer }),
-    );
+    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json['modelTopology'] as object, weightSpecs: specs, weightData: weightData.buffer }));
   } catch (e) {
     throw new ModelFormatError(jsonFile, `TensorFlow.js could not rebuild the model: ${(e as Error).message}`, { cause: e });
   }
@@ -322,8 +324,12 @@ export async function loadVae(dir: string): Promise<LoadedVae> {
         ? Array.isArray(learned) && learned.length === groups && learned.every((v) => typeof v === 'number' && Number.isFinite(v))
         : typeof learned === 'number' && Number.isFinite(learned);
   if (!fits) {
-    const expected = config.decoderSigma !== 'learned' ? 'null' : groups > 0 ? `an array of ${groups} finite numbers (one per config.sigmaGroups)` : 'a finite number';
-    throw new ModelFormatError(infoFile, `learnedLogSigma is ${describeValue(learned)} but config.decoderSigma is ${describeValue(config.decoderSigma)} (expected ${expected})`);
+    const expected =
+      config.decoderSigma !== 'learned' ? 'null' : groups > 0 ? `an array of ${groups} finite numbers (one per config.sigmaGroups)` : 'a finite number';
+    throw new ModelFormatError(
+      infoFile,
+      `learnedLogSigma is ${describeValue(learned)} but config.decoderSigma is ${describeValue(config.decoderSigma)} (expected ${expected})`,
+    );
   }
   const encoder = await loadLayersModel(join(root, 'encoder'));
   let decoder: tf.LayersModel | undefined;
@@ -346,7 +352,10 @@ export async function loadVae(dir: string): Promise<LoadedVae> {
     });
     checkShape(decFile, 'the decoder input', decoder.inputs[0]!.shape, [null, D], `vae.json's config.latentDim = ${D}`);
     if (decoder.outputs.length !== 1 || decoder.outputLayers[0]!.name !== DECODER_OUTPUT_NAME) {
-      throw new ModelFormatError(decFile, `expected one output layer '${DECODER_OUTPUT_NAME}'; found ${decoder.outputLayers.map((l) => `'${l.name}'`).join(', ')}`);
+      throw new ModelFormatError(
+        decFile,
+        `expected one output layer '${DECODER_OUTPUT_NAME}'; found ${decoder.outputLayers.map((l) => `'${l.name}'`).join(', ')}`,
+      );
     }
     checkShape(decFile, `decoder output '${DECODER_OUTPUT_NAME}'`, decoder.outputs[0]!.shape, [null, L], `vae.json's config.seriesLength = ${L}`);
   } catch (e) {
@@ -427,7 +436,13 @@ export async function loadCheckpoint(dir: string): Promise<TrainingCheckpoint> {
   const bytes = await readBytes(binFile);
   if (bytes.byteLength % 4 !== 0) throw new ModelFormatError(binFile, `holds ${bytes.byteLength} bytes, not a whole number of float32 values`);
   const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  const t = json['tensors'] as { weights: [number, number][]; m: [number, number][]; v: [number, number][]; bestWeights: [number, number][] | null; average?: [number, number][] | null };
+  const t = json['tensors'] as {
+    weights: [number, number][];
+    m: [number, number][];
+    v: [number, number][];
+    bestWeights: [number, number][] | null;
+    average?: [number, number][] | null;
+  };
   const take = ([off, len]: [number, number]): Float32Array => {
     if (!(Number.isInteger(off) && Number.isInteger(len) && off >= 0 && off + len <= all.length)) {
       throw new ModelFormatError(binFile, `checkpoint.json refers to values [${off}, ${off + len}) but the file holds ${all.length}`);

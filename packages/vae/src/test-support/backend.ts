@@ -14,7 +14,12 @@ export async function useBackend(name: 'wasm' | 'cpu' = 'wasm'): Promise<void> {
 }
 
 /** Split a synthetic set into train / validation / test of the given sizes. */
-export function splitSynthetic(sizes: [number, number, number], length: number, seed: number, families?: readonly Family[]): { train: SeriesSet; validation: SeriesSet; test: SeriesSet } {
+export function splitSynthetic(
+  sizes: [number, number, number],
+  length: number,
+  seed: number,
+  families?: readonly Family[],
+): { train: SeriesSet; validation: SeriesSet; test: SeriesSet } {
   const [a, b, c] = sizes;
   const all = syntheticSeries(a + b + c, length, seed, families);
   const slice = (from: number, to: number): SeriesSet => ({ x: all.x.slice(from * length, to * length), n: to - from, length });

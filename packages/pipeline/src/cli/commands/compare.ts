@@ -4,7 +4,8 @@ import { BACKEND_OPTION, defined, SEED_OPTION } from '../options.js';
 /** `pipeline compare`: evaluate trained runs, draw the paper's figures, write a report. */
 export const compareCommand = defineCommand({
   command: 'compare',
-  describe: "evaluate trained runs (own test split, each other's data, extra datasets), draw the paper's figures 3-6 and write a report (index.html, report.md, metrics.json)",
+  describe:
+    "evaluate trained runs (own test split, each other's data, extra datasets), draw the paper's figures 3-6 and write a report (index.html, report.md, metrics.json)",
   options: {
     ...SEED_OPTION,
     run: { type: 'string', array: true, demandOption: true, describe: 'run directory from `pipeline train` (repeatable)' },

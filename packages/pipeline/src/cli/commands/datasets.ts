@@ -29,7 +29,8 @@ export const baselineCommand = defineCommand({
 /** `pipeline normalize`: recompute the normalised series of a dataset. */
 export const normalizeCommand = defineCommand({
   command: 'normalize <input>',
-  describe: "recompute the normalised series of a dataset from its raw columns (strand, window, length, scaling); what is not given stays as the file records it",
+  describe:
+    'recompute the normalised series of a dataset from its raw columns (strand, window, length, scaling); what is not given stays as the file records it',
   positionals: { input: { type: 'string', demandOption: true, describe: 'dataset (.arrow)' } },
   options: {
     ...NORMALIZATION_OPTIONS,

@@ -15,7 +15,10 @@ function studyCommand(command: 'demo' | 'experiment', describe: string) {
     },
     run: async (a, { output, signal }) => {
       const { runDemo, runExperiment } = await import('../../tasks/demo.js');
-      const options = { signal, ...defined({ name: a.name, sampleFactor: a.sampleFactor, epochs: a.epochs, workers: a.workers, browserCheck: a.browserCheck }) };
+      const options = {
+        signal,
+        ...defined({ name: a.name, sampleFactor: a.sampleFactor, epochs: a.epochs, workers: a.workers, browserCheck: a.browserCheck }),
+      };
       return command === 'demo' ? runDemo(options, output) : runExperiment(options, output);
     },
   });

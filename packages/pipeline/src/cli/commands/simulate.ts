@@ -28,7 +28,10 @@ export const simulateCommand = defineCommand({
     ['$0 simulate --network oscillator', 'print min/max/final, period and amplitude per strand'],
     ['$0 simulate --network my-net.json --out runs/my-net.csv --states', 'write the full trajectory'],
     ['$0 simulate --network oscillator --plot oscillator.svg', 'draw the trajectory'],
-    ["$0 simulate --network oscillator --samples 2000 --vary 'templates[a->a].concentration=20:80:log' --vary 'parameters.exoVm=200:400' --seed 7 --out datasets/osc.arrow", 'a sweep on every core'],
+    [
+      "$0 simulate --network oscillator --samples 2000 --vary 'templates[a->a].concentration=20:80:log' --vary 'parameters.exoVm=200:400' --seed 7 --out datasets/osc.arrow",
+      'a sweep on every core',
+    ],
   ],
   run: async (a, { output, signal }) => {
     const solver = defined({ tEnd: a.tEnd, step: a.step, solver: a.solver, rtol: a.rtol, atol: a.atol, maxSteps: a.maxSteps });
@@ -43,15 +46,35 @@ export const simulateCommand = defineCommand({
           signal,
           ...solver,
           ...defined({
-            samples: a.samples, vary: a.vary, sweep: a.sweep, design: a.design, seed: a.seed, workers: a.workers, shard: a.shard, progress: a.progress,
-            strand: a.strand, window: a.window, length: a.length, scaling: a.scale,
+            samples: a.samples,
+            vary: a.vary,
+            sweep: a.sweep,
+            design: a.design,
+            seed: a.seed,
+            workers: a.workers,
+            shard: a.shard,
+            progress: a.progress,
+            strand: a.strand,
+            window: a.window,
+            length: a.length,
+            scaling: a.scale,
           }),
         },
         output,
       );
     }
     refuseIgnored(
-      { design: a.design, seed: a.seed, workers: a.workers, shard: a.shard, progress: a.progress, strand: a.strand, window: a.window, length: a.length, scale: a.scale },
+      {
+        design: a.design,
+        seed: a.seed,
+        workers: a.workers,
+        shard: a.shard,
+        progress: a.progress,
+        strand: a.strand,
+        window: a.window,
+        length: a.length,
+        scale: a.scale,
+      },
       'apply to sweeps (give --samples and --vary, or --sweep), not to one simulation',
     );
     const { runSimulate } = await import('../../tasks/simulate.js');

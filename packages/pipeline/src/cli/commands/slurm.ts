@@ -29,8 +29,14 @@ export const slurmCommand = defineCommand({
     submit: { type: 'boolean', describe: 'submit with sbatch (default: print the sbatch commands)' },
   },
   examples: [
-    ["$0 slurm --shards 64 --partition short --time 00:20:00 -- simulate --network oscillator --samples 1000000 --vary 'parameters.exoVm=200:400' --workers 4 --out datasets/big.arrow", '64 tasks of 4 CPUs, then a merge into datasets/big.arrow'],
-    ['$0 slurm --after 12345 --cpus-per-task 4 --time 02:00:00 --dir runs/big.slurm -- train --data datasets/big.slurm/shards --out runs/big', 'train on the shards once job 12345 succeeded'],
+    [
+      "$0 slurm --shards 64 --partition short --time 00:20:00 -- simulate --network oscillator --samples 1000000 --vary 'parameters.exoVm=200:400' --workers 4 --out datasets/big.arrow",
+      '64 tasks of 4 CPUs, then a merge into datasets/big.arrow',
+    ],
+    [
+      '$0 slurm --after 12345 --cpus-per-task 4 --time 02:00:00 --dir runs/big.slurm -- train --data datasets/big.slurm/shards --out runs/big',
+      'train on the shards once job 12345 succeeded',
+    ],
   ],
   run: async (a, { output }) => {
     const rest: unknown = a['--'];
@@ -42,8 +48,21 @@ export const slurmCommand = defineCommand({
         check: a.check ?? true,
         submit: a.submit ?? false,
         ...defined({
-          shards: a.shards, dir: a.dir, partition: a.partition, time: a.time, cpusPerTask: a.cpusPerTask, mem: a.mem, account: a.account, qos: a.qos,
-          maxParallel: a.maxParallel, mergeTime: a.mergeTime, mergeMem: a.mergeMem, sbatch: a.sbatch, setup: a.setup, after: a.after?.map(String), node: a.node,
+          shards: a.shards,
+          dir: a.dir,
+          partition: a.partition,
+          time: a.time,
+          cpusPerTask: a.cpusPerTask,
+          mem: a.mem,
+          account: a.account,
+          qos: a.qos,
+          maxParallel: a.maxParallel,
+          mergeTime: a.mergeTime,
+          mergeMem: a.mergeMem,
+          sbatch: a.sbatch,
+          setup: a.setup,
+          after: a.after?.map(String),
+          node: a.node,
         }),
       },
       output,
