@@ -291,7 +291,11 @@ export function sigmaSpec(model: VaeModel, groups?: Int32Array): SigmaSpec {
     groups.forEach((g, i) => {
       oneHot[i * G + g] = 1;
     });
-    return tf.reshape(tf.matMul(tf.tensor2d(oneHot, [groups.length, G]), tf.reshape(model.logSigma, [G, 1])), [groups.length]);
+    const rows = tf.reshape(tf.matMul(tf.tensor2d(oneHot, [groups.length, G]), tf.reshape(model.logSigma, [G, 1])), [groups.length]);
+    // The floor bounds how much one group's error can outweigh another's: the reconstruction
+    // gradient of a group scales as 1 / sigma^2, so a smooth family fitted to sigma 1e-4 would
+    // pull 10^5 times harder on the shared weights than an oscillator at 0.03.
+    return tf.maximum(rows, Math.log(model.config.sigmaFloor));
   }
   const { decoderSigma, sigmaFloor } = model.config;
   return decoderSigma === 'per-series' ? { perSeriesFloor: sigmaFloor } : Math.log(decoderSigma as number);

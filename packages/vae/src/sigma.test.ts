@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { reconstruct } from './api.js';
 import { resolveVaeConfig, type VaeConfig } from './config.js';
 import { gaussianNll, HALF_LOG_2PI } from './loss.js';
-import { createVae, disposeVae, groupSigmas, initialiseLinearPath } from './model.js';
+import { createVae, disposeVae, groupSigmas, initialiseLinearPath, sigmaSpec } from './model.js';
 import { fitPca, pcaReconstruct, relativeMse } from './pca.js';
 import { splitSynthetic, useBackend } from './test-support/backend.js';
 import { evaluateSet, trainVae } from './train.js';
@@ -57,6 +57,19 @@ describe('a learned sigma per group', () => {
       expect(clean!).toBeLessThan(noisy! / 2);
     } finally {
       disposeVae(r.model);
+    }
+  });
+
+  it("floors each group's sigma at sigmaFloor (a group fitted below it pulls no harder than the floor allows)", () => {
+    const m = createVae(resolveVaeConfig({ seriesLength: L, latentDim: 2, hiddenUnits: [8], sigmaGroups: ['smooth', 'spiky'], sigmaFloor: 0.01 }));
+    try {
+      m.logSigma!.assign(tf.tensor1d([Math.log(1e-4), Math.log(0.1)]));
+      const rows = tf.tidy(() => (sigmaSpec(m, Int32Array.from([0, 1, 0])) as tf.Tensor1D).arraySync());
+      expect(rows[0]).toBeCloseTo(Math.log(0.01), 6);
+      expect(rows[1]).toBeCloseTo(Math.log(0.1), 6);
+      expect(rows[2]).toBeCloseTo(Math.log(0.01), 6);
+    } finally {
+      disposeVae(m);
     }
   });
 

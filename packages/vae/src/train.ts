@@ -481,7 +481,8 @@ export function evaluateSet(
     recon = 0;
     for (let g = 0; g < sqSum.length; g++) {
       if (rows[g] === 0) continue;
-      const mse = Math.max(sqSum[g]! / (rows[g]! * L), 1e-30);
+      // With groups, the loss floors each group's sigma (see sigmaSpec): so does its profile.
+      const mse = Math.max(sqSum[g]! / (rows[g]! * L), groups ? model.config.sigmaFloor ** 2 : 1e-30);
       recon += rows[g]! * (L / 2) * (1 + Math.log(2 * Math.PI * mse));
     }
     recon /= set.n;
