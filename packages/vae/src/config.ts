@@ -99,6 +99,14 @@ export interface VaeConfig {
    * @default 0.001
    */
   sigmaFloor?: number;
+  /**
+   * With `sigmaGroups`: each group's sigma is floored at the largest group's sigma divided by
+   * this, so no group pulls on the shared weights more than ratio^2 times harder than another
+   * (its reconstruction gradient scales as 1 / sigma^2). A floor relative to the data, where
+   * `sigmaFloor` is in its units. 0 turns it off.
+   * @default 0
+   */
+  groupSigmaRatio?: number;
   /** Weight of the KL term (beta-VAE, Higgins et al. 2017); 1 gives the ELBO. @default 1 */
   beta?: number;
   /**
@@ -130,6 +138,7 @@ export interface ResolvedVaeConfig {
   readonly conv: { readonly filters: readonly number[]; readonly kernelSize: number; readonly strides: number };
   readonly decoderSigma: number | 'learned' | 'per-series';
   readonly sigmaFloor: number;
+  readonly groupSigmaRatio: number;
   readonly sigmaGroups: readonly string[];
   readonly beta: number;
   readonly klWarmupEpochs: number;
@@ -148,6 +157,7 @@ export const VAE_CONFIG_DEFAULTS = Object.freeze({
   conv: Object.freeze({ filters: Object.freeze([16, 32]) as readonly number[], kernelSize: 5, strides: 2 }),
   decoderSigma: 'learned' as number | 'learned' | 'per-series',
   sigmaFloor: 0.001,
+  groupSigmaRatio: 0,
   sigmaGroups: Object.freeze([]) as readonly string[],
   beta: 1,
   klWarmupEpochs: 10,
@@ -166,6 +176,7 @@ const CONFIG_KEYS = new Set<string>([
   'conv',
   'decoderSigma',
   'sigmaFloor',
+  'groupSigmaRatio',
   'sigmaGroups',
   'beta',
   'klWarmupEpochs',
@@ -269,6 +280,7 @@ export function resolveVaeConfig(partial: VaeConfig): ResolvedVaeConfig {
           return checkNumber('config.decoderSigma', sigmaIn, 0, true);
         })();
   const sigmaFloor = checkNumber('config.sigmaFloor', partial.sigmaFloor ?? d.sigmaFloor, 0, true);
+  const groupSigmaRatio = checkNumber('config.groupSigmaRatio', partial.groupSigmaRatio ?? d.groupSigmaRatio, 0);
   const groupsIn = partial.sigmaGroups ?? d.sigmaGroups;
   if (!Array.isArray(groupsIn) || groupsIn.some((g) => typeof g !== 'string' || g === '') || new Set(groupsIn).size !== groupsIn.length) {
     throw new VaeConfigError('config.sigmaGroups', `expected distinct non-empty names, e.g. ['oscillator', 'switch']; got ${describeValue(groupsIn)}`);
@@ -292,6 +304,7 @@ export function resolveVaeConfig(partial: VaeConfig): ResolvedVaeConfig {
     conv,
     decoderSigma,
     sigmaFloor,
+    groupSigmaRatio,
     sigmaGroups,
     beta,
     klWarmupEpochs,

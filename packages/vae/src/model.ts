@@ -295,7 +295,13 @@ export function sigmaSpec(model: VaeModel, groups?: Int32Array): SigmaSpec {
     // The floor bounds how much one group's error can outweigh another's: the reconstruction
     // gradient of a group scales as 1 / sigma^2, so a smooth family fitted to sigma 1e-4 would
     // pull 10^5 times harder on the shared weights than an oscillator at 0.03.
-    return tf.maximum(rows, Math.log(model.config.sigmaFloor));
+    let floor = Math.log(model.config.sigmaFloor);
+    if (model.config.groupSigmaRatio > 0) {
+      // Read as a constant: the floor must not pass gradient to the largest group's sigma.
+      const largest = Math.max(...model.logSigma.dataSync());
+      floor = Math.max(floor, largest - Math.log(model.config.groupSigmaRatio));
+    }
+    return tf.maximum(rows, floor);
   }
   const { decoderSigma, sigmaFloor } = model.config;
   return decoderSigma === 'per-series' ? { perSeriesFloor: sigmaFloor } : Math.log(decoderSigma as number);

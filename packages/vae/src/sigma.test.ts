@@ -73,6 +73,21 @@ describe('a learned sigma per group', () => {
     }
   });
 
+  it("with groupSigmaRatio, floors each group at the largest group's sigma over the ratio", () => {
+    const m = createVae(
+      resolveVaeConfig({ seriesLength: L, latentDim: 2, hiddenUnits: [8], sigmaGroups: ['smooth', 'mid', 'spiky'], sigmaFloor: 1e-6, groupSigmaRatio: 10 }),
+    );
+    try {
+      m.logSigma!.assign(tf.tensor1d([Math.log(1e-4), Math.log(0.05), Math.log(0.2)]));
+      const rows = tf.tidy(() => (sigmaSpec(m, Int32Array.from([0, 1, 2])) as tf.Tensor1D).arraySync());
+      expect(rows[0]).toBeCloseTo(Math.log(0.02), 6); // 0.2 / 10
+      expect(rows[1]).toBeCloseTo(Math.log(0.05), 6);
+      expect(rows[2]).toBeCloseTo(Math.log(0.2), 6);
+    } finally {
+      disposeVae(m);
+    }
+  });
+
   it('refuses training data without groups, and groups out of range', async () => {
     const { train } = splitSynthetic([16, 0, 0], L, 5);
     const config: VaeConfig = { seriesLength: L, latentDim: 2, hiddenUnits: [8], sigmaGroups: ['a', 'b'] };

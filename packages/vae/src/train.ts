@@ -479,10 +479,16 @@ export function evaluateSet(
   kl /= set.n;
   if (profile) {
     recon = 0;
+    // With groups, the loss floors each group's sigma (see sigmaSpec): so does its profile.
+    let floor = groups ? model.config.sigmaFloor ** 2 : 1e-30;
+    if (groups && model.config.groupSigmaRatio > 0) {
+      let largest = 0;
+      for (let g = 0; g < sqSum.length; g++) if (rows[g]! > 0) largest = Math.max(largest, sqSum[g]! / (rows[g]! * L));
+      floor = Math.max(floor, largest / model.config.groupSigmaRatio ** 2);
+    }
     for (let g = 0; g < sqSum.length; g++) {
       if (rows[g] === 0) continue;
-      // With groups, the loss floors each group's sigma (see sigmaSpec): so does its profile.
-      const mse = Math.max(sqSum[g]! / (rows[g]! * L), groups ? model.config.sigmaFloor ** 2 : 1e-30);
+      const mse = Math.max(sqSum[g]! / (rows[g]! * L), floor);
       recon += rows[g]! * (L / 2) * (1 + Math.log(2 * Math.PI * mse));
     }
     recon /= set.n;

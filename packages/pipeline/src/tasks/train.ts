@@ -118,7 +118,7 @@ export async function runTrain(options: TrainCommandOptions, output: Output = pr
     ...(options.freeBits !== undefined ? { freeBits: options.freeBits } : {}),
     decoderSigma: sigma,
     sigmaGroups,
-    ...(sigmaGroups.length ? { sigmaFloor: d.groupSigmaFloor } : {}),
+    ...(sigmaGroups.length ? { sigmaFloor: d.groupSigmaFloor, groupSigmaRatio: d.groupSigmaRatio } : {}),
   };
   const batch = options.batch ?? d.batch;
   const budget = { ...trainingBudget(trainSet.n, batch, options.epochs, options.patience), batch };
