@@ -3,14 +3,14 @@
 // timings if run together), each in its own process. Each script prints a table and, as its
 // last line, a JSON summary; this collects the summaries into bench/out/latest.json.
 //
-//   node bench/run.js [--quick] [simulator|scaling|sweep|scale-out|vae-train|vae-conv|interrupt ...]
+//   node bench/run.js [--quick] [simulator|scaling|sweep|scale-out|vae-train|vae-conv|interrupt|explore ...]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const quick = process.argv.includes('--quick');
-const ALL = ['simulator', 'scaling', 'sweep', 'scale-out', 'vae-train', 'vae-conv', 'interrupt'];
+const ALL = ['simulator', 'scaling', 'sweep', 'scale-out', 'vae-train', 'vae-conv', 'interrupt', 'explore'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const benches = chosen.length ? chosen : ALL;
 for (const b of benches) if (!ALL.includes(b)) throw new Error(`unknown benchmark "${b}" (known: ${ALL.join(', ')})`);

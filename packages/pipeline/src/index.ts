@@ -10,6 +10,7 @@ export { main } from './cli/main.js';
 export { captureOutput, type Output } from './io/output.js';
 export { loadNetwork } from './io/network-source.js';
 export { runSweep } from './tasks/sweep.js';
+export { runExplore } from './tasks/explore.js';
 export { createSampleRunner, type SweepJob } from './dataset/run-sample.js';
 export { resolveNormalization } from './dataset/normalize.js';
 export { parseVary, prepareSweep, sampleValues } from './dataset/sweep-spec.js';

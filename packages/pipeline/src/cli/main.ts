@@ -5,6 +5,7 @@ import { processOutput, type Output } from '../io/output.js';
 import { PACKAGE_VERSION } from '../version.js';
 import type { Command } from './command.js';
 import { compareCommand } from './commands/compare.js';
+import { exploreCommand, exploreCompareCommand } from './commands/explore.js';
 import { baselineCommand, inspectCommand, mergeCommand, normalizeCommand, sweepPathsCommand } from './commands/datasets.js';
 import { checkReportCommand, demoCommand, experimentCommand } from './commands/demo.js';
 import { networksCommand, validateCommand } from './commands/networks.js';
@@ -23,6 +24,8 @@ const COMMANDS: readonly Command[] = [
   normalizeCommand,
   inspectCommand,
   mergeCommand,
+  exploreCommand,
+  exploreCompareCommand,
   trainCommand,
   compareCommand,
   checkReportCommand,

@@ -291,6 +291,8 @@ export interface DatasetMetadata {
   normalization: NormalizationSpec;
   /** `i/n` for a shard. */
   shard?: string;
+  /** The search that chose the rows (`pipeline explore`): settings, trainings, archive grid, each elite's cell. */
+  explore?: unknown;
 }
 
 /** The Arrow schema of a dataset with this layout and provenance. */
@@ -309,6 +311,7 @@ function datasetSchema(layout: DatasetLayout, meta: DatasetMetadata): Schema {
   if (meta.network !== undefined) metadata.set(METADATA_KEYS.network, meta.network);
   if (meta.solver) metadata.set(METADATA_KEYS.solver, JSON.stringify(meta.solver));
   if (meta.shard) metadata.set(METADATA_KEYS.shard, meta.shard);
+  if (meta.explore !== undefined) metadata.set(METADATA_KEYS.explore, JSON.stringify(meta.explore));
   return new Schema(fields, metadata);
 }
 
@@ -590,6 +593,7 @@ function describeDataset(path: string, schema: Schema, required: readonly string
   if (solver !== undefined) meta.solver = JSON.parse(solver) as NonNullable<DatasetMetadata['solver']>;
   const shard = metadata.get(METADATA_KEYS.shard);
   if (shard !== undefined) meta.shard = shard;
+  if (metadata.has(METADATA_KEYS.explore)) meta.explore = parseJsonMeta<unknown>(metadata, METADATA_KEYS.explore, path);
   return { path, schema, layout: { parameters, observables, rawLength: timeGrid.points, seriesLength }, meta, rawMetadata: metadata };
 }
 

@@ -131,6 +131,8 @@ describe('Arrow dataset files', () => {
     timeGrid: grid,
     solver: { name: 'rosenbrock', rtol: 1e-7, atol: 1e-14 },
     normalization: { strand: 'x', window: [0, 4], length: 4, scaling: 'minmax' },
+    // As `pipeline explore` writes it (any JSON; read back as written).
+    explore: { settings: { budget: 600 }, elites: [{ sampleId: 3, cell: 17, z: [0.5, -1.25] }] },
   };
   const rows: DatasetRow[] = Array.from({ length: 600 }, (_, i) => ({
     sampleId: i,

@@ -79,102 +79,170 @@ function createWorker(): Worker {
  * The rows do not depend on the number of workers.
  */
 export async function runSweepRows(options: RunSweepRowsOptions): Promise<RunSweepRowsResult> {
-  const { job, start, end, onRow, onProgress, signal } = options;
-  const total = end - start;
-  const workers = Math.max(0, Math.min(options.workers ?? defaultWorkers(), Math.max(1, total)));
-  throwIfInterrupted(signal);
+  const total = options.end - options.start;
+  throwIfInterrupted(options.signal);
   if (total <= 0) return { peakHeldRows: 0 };
-  if (workers === 0) {
-    const run = createSampleRunner(job);
-    let sliceStart = performance.now();
-    for (let i = start; i < end; i++) {
-      await onRow(run(i));
-      onProgress?.(i - start + 1);
-      if (performance.now() - sliceStart > MAIN_THREAD_SLICE_MS) {
-        await yieldToEventLoop(signal);
-        sliceStart = performance.now();
-      }
-    }
-    throwIfInterrupted(signal);
-    return { peakHeldRows: 1 };
-  }
-  const chunk = Math.max(1, Math.min(16, Math.ceil(total / (workers * 8))));
-  // Dispatch no further ahead of the next row to deliver than this, bounding buffered rows.
-  const window = Math.max(256, workers * chunk * 4);
-  const pending = new Map<number, DatasetRow>();
-  let peakHeldRows = 0;
-  let nextToEmit = start;
-  let nextToDispatch = start;
-  const threads: Worker[] = [];
-  let onAbort: (() => void) | undefined;
+  const pool = openSweepPool(options.job, Math.max(0, Math.min(options.workers ?? defaultWorkers(), Math.max(1, total))));
   try {
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      const fail = (error: unknown) => {
-        if (failed) return;
-        failed = true;
-        reject(error);
-      };
-      // Ctrl-C rejects at once: the workers are terminated below, mid-simulation.
-      onAbort = () => fail(signal?.reason instanceof InterruptedError ? signal.reason : new InterruptedError('interrupted'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const dispatch = (worker: Worker) => {
-        if (failed || nextToDispatch >= end || nextToDispatch >= nextToEmit + window) return false;
-        const s = nextToDispatch;
-        const e = Math.min(end, s + chunk);
-        nextToDispatch = e;
-        worker.postMessage({ type: 'run', start: s, end: e } satisfies ToWorker);
-        return true;
-      };
-      const idle: Worker[] = [];
-      let delivering = false;
-      // Hands the rows that are next in order to onRow, one at a time (awaiting it), then gives
-      // idle workers more work. Only one delivery runs at a time; rows arriving meanwhile wait
-      // in `pending`, and dispatch stops at the window, so a slow onRow holds the workers.
-      const deliver = async () => {
-        if (delivering || failed) return;
-        delivering = true;
-        try {
-          while (pending.has(nextToEmit)) {
-            const row = pending.get(nextToEmit)!;
-            pending.delete(nextToEmit);
-            await onRow(row);
-            nextToEmit++;
-          }
-        } catch (error) {
-          return fail(error as Error);
-        } finally {
-          delivering = false;
-        }
-        onProgress?.(nextToEmit - start);
-        if (nextToEmit >= end) return resolve();
-        while (idle.length && dispatch(idle[idle.length - 1]!)) idle.pop();
-        // Rows that arrived while onRow was busy are delivered now.
-        if (pending.has(nextToEmit)) void deliver();
-      };
-      for (let w = 0; w < workers; w++) {
-        const worker = createWorker();
-        threads.push(worker);
-        worker.on('error', (error) => fail(error));
-        worker.on('exit', (code) => {
-          if (code !== 0 && nextToEmit < end) fail(new Error(`a sweep worker exited with code ${code}`));
-        });
-        worker.on('message', (message: FromWorker) => {
-          if (message.type === 'error') return fail(Object.assign(new Error(`a sweep worker failed: ${message.message}`), { stack: message.stack }));
-          for (const row of message.rows) pending.set(row.sampleId, row);
-          peakHeldRows = Math.max(peakHeldRows, pending.size);
-          // This worker is free: more work while onRow catches up, as far as the window allows.
-          if (!dispatch(worker)) idle.push(worker);
-          void deliver();
-        });
-        worker.postMessage({ type: 'init', job } satisfies ToWorker);
-        if (!dispatch(worker)) idle.push(worker);
-      }
-    });
+    return await pool.run(options);
   } finally {
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-    await Promise.all(threads.map((t) => t.terminate()));
+    await pool.close();
   }
-  throwIfInterrupted(signal);
-  return { peakHeldRows };
+}
+
+/** Options of one {@link SweepPool.run}: a range of samples, and optionally their values. */
+interface SweepPoolRunOptions extends Omit<RunSweepRowsOptions, 'job' | 'workers'> {
+  /**
+   * The varied values of sample `index`, in the sweep's `vary` order, instead of the sweep's
+   * design (a search proposes its own points: `pipeline explore`). The sample's seed is still
+   * derived from its index.
+   */
+  values?: (index: number) => Float64Array;
+}
+
+/**
+ * Worker threads kept for many runs of one job: a search simulates batch after batch, and
+ * starting the workers (~0.35 s each: module loading and compiling the network) for every
+ * batch of 250 samples would cost more than a tenth of the simulation time.
+ */
+export interface SweepPool {
+  /** Simulates one range of samples, as {@link runSweepRows}; one run at a time. */
+  run(options: SweepPoolRunOptions): Promise<RunSweepRowsResult>;
+  /** Terminates the workers. */
+  close(): Promise<void>;
+}
+
+/** Handlers of the run in progress, called by the workers' listeners. */
+interface ActiveRun {
+  message(worker: Worker, message: FromWorker): void;
+  fail(error: unknown): void;
+  done(): boolean;
+}
+
+/**
+ * Starts `workers` threads for `job` (0: every run simulates in this thread). The threads start
+ * at once and are reused by every {@link SweepPool.run} until {@link SweepPool.close}.
+ */
+export function openSweepPool(job: SweepJob, workers: number): SweepPool {
+  const threads: Worker[] = [];
+  let active: ActiveRun | undefined;
+  let mainRunner: ((index: number, values?: Float64Array) => DatasetRow) | undefined;
+  for (let w = 0; w < workers; w++) {
+    const worker = createWorker();
+    threads.push(worker);
+    worker.on('error', (error) => active?.fail(error));
+    worker.on('exit', (code) => {
+      if (code !== 0 && active && !active.done()) active.fail(new Error(`a sweep worker exited with code ${code}`));
+    });
+    worker.on('message', (message: FromWorker) => active?.message(worker, message));
+    worker.postMessage({ type: 'init', job } satisfies ToWorker);
+  }
+  let closed = false;
+  return {
+    async close() {
+      closed = true;
+      await Promise.all(threads.map((t) => t.terminate()));
+    },
+    async run(options) {
+      if (closed) throw new Error('SweepPool.run after close');
+      if (active) throw new Error('SweepPool.run while another run is in progress');
+      const { start, end, onRow, onProgress, signal, values } = options;
+      const total = end - start;
+      throwIfInterrupted(signal);
+      if (total <= 0) return { peakHeldRows: 0 };
+      if (workers === 0) {
+        const run = (mainRunner ??= createSampleRunner(job));
+        let sliceStart = performance.now();
+        for (let i = start; i < end; i++) {
+          await onRow(run(i, values?.(i)));
+          onProgress?.(i - start + 1);
+          if (performance.now() - sliceStart > MAIN_THREAD_SLICE_MS) {
+            await yieldToEventLoop(signal);
+            sliceStart = performance.now();
+          }
+        }
+        throwIfInterrupted(signal);
+        return { peakHeldRows: 1 };
+      }
+      const chunk = Math.max(1, Math.min(16, Math.ceil(total / (workers * 8))));
+      // Dispatch no further ahead of the next row to deliver than this, bounding buffered rows.
+      const window = Math.max(256, workers * chunk * 4);
+      const pending = new Map<number, DatasetRow>();
+      let peakHeldRows = 0;
+      let nextToEmit = start;
+      let nextToDispatch = start;
+      let onAbort: (() => void) | undefined;
+      // A worker still busy with a chunk of a failed run posts its rows later: they are dropped
+      // (`active` is then another run's or none), and the pool must not be reused after a failure.
+      let failedRun = false;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          let failed = false;
+          const fail = (error: unknown) => {
+            if (failed) return;
+            failed = failedRun = true;
+            reject(error);
+          };
+          // Ctrl-C rejects at once: the workers are terminated by close(), mid-simulation.
+          onAbort = () => fail(signal?.reason instanceof InterruptedError ? signal.reason : new InterruptedError('interrupted'));
+          signal?.addEventListener('abort', onAbort, { once: true });
+          const dispatch = (worker: Worker) => {
+            if (failed || nextToDispatch >= end || nextToDispatch >= nextToEmit + window) return false;
+            const s = nextToDispatch;
+            const e = Math.min(end, s + chunk);
+            nextToDispatch = e;
+            const message: ToWorker = { type: 'run', start: s, end: e };
+            if (values) message.values = Array.from({ length: e - s }, (_, k) => values(s + k));
+            worker.postMessage(message);
+            return true;
+          };
+          const idle: Worker[] = [];
+          let delivering = false;
+          // Hands the rows that are next in order to onRow, one at a time (awaiting it), then gives
+          // idle workers more work. Only one delivery runs at a time; rows arriving meanwhile wait
+          // in `pending`, and dispatch stops at the window, so a slow onRow holds the workers.
+          const deliver = async () => {
+            if (delivering || failed) return;
+            delivering = true;
+            try {
+              while (pending.has(nextToEmit)) {
+                const row = pending.get(nextToEmit)!;
+                pending.delete(nextToEmit);
+                await onRow(row);
+                nextToEmit++;
+              }
+            } catch (error) {
+              return fail(error as Error);
+            } finally {
+              delivering = false;
+            }
+            onProgress?.(nextToEmit - start);
+            if (nextToEmit >= end) return resolve();
+            while (idle.length && dispatch(idle[idle.length - 1]!)) idle.pop();
+            // Rows that arrived while onRow was busy are delivered now.
+            if (pending.has(nextToEmit)) void deliver();
+          };
+          active = {
+            fail,
+            done: () => nextToEmit >= end,
+            message(worker, message) {
+              if (message.type === 'error') return fail(Object.assign(new Error(`a sweep worker failed: ${message.message}`), { stack: message.stack }));
+              for (const row of message.rows) pending.set(row.sampleId, row);
+              peakHeldRows = Math.max(peakHeldRows, pending.size);
+              // This worker is free: more work while onRow catches up, as far as the window allows.
+              if (!dispatch(worker)) idle.push(worker);
+              void deliver();
+            },
+          };
+          for (const worker of threads) if (!dispatch(worker)) idle.push(worker);
+        });
+      } finally {
+        active = undefined;
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
+        if (failedRun) await this.close();
+      }
+      throwIfInterrupted(signal);
+      return { peakHeldRows };
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { normalizeRow } from './normalize.js';
 import { newRow, type DatasetRow, type NormalizationSpec, type TimeGridSpec } from './schema.js';
 import { prepareSweep, sampleValues, type PreparedSweep } from './sweep-spec.js';
 import { gridTimes } from './time-grid.js';
+import { deriveIndexedSeed } from '../random.js';
 
 /** Everything a worker needs to simulate any sample of a sweep (structured-clone friendly). */
 export interface SweepJob {
@@ -20,9 +21,11 @@ export interface SweepJob {
 
 /**
  * Builds the function that turns a sample index into a dataset row: the network is compiled
- * once, and each sample only swaps its numbers in (CompiledNetwork.setValues).
+ * once, and each sample only swaps its numbers in (CompiledNetwork.setValues). The varied values
+ * come from the sweep's design, or are given (a search's proposals: `pipeline explore`); the
+ * sample's seed is derived from its index either way.
  */
-export function createSampleRunner(job: SweepJob): (index: number) => DatasetRow {
+export function createSampleRunner(job: SweepJob): (index: number, given?: Float64Array) => DatasetRow {
   const base = parseNetwork(job.networkText, job.networkSource);
   const prepared = prepareSweep(base, job.sweep);
   // Every sample reuses this model: generate the sparse LU's code at once (saves ~0.3 s of
@@ -32,8 +35,8 @@ export function createSampleRunner(job: SweepJob): (index: number) => DatasetRow
   const observed = job.observables.map((o) => model.stateNames.indexOf(o));
   const n = model.size;
   const perRow: NormalizationSpec = job.normalization.scaling === 'global' ? { ...job.normalization, scaling: 'minmax' } : job.normalization;
-  return (index: number): DatasetRow => {
-    const { values, seed } = sampleValues(job.sweep, index);
+  return (index: number, given?: Float64Array): DatasetRow => {
+    const { values, seed } = given ? { values: Float64Array.from(given), seed: deriveIndexedSeed(job.sweep.seed, index) } : sampleValues(job.sweep, index);
     const row = newRow({ sampleId: index, network: base.name, family: base.name, seed, parameters: values }, job.observables.length);
     try {
       model.setValues(prepared.apply(values));

@@ -30,6 +30,8 @@ export const METADATA_KEYS = {
   normalization: 'penvae.normalization',
   /** `i/n` while the file is a shard of a sweep; absent in complete files. */
   shard: 'penvae.shard',
+  /** The search that chose the rows of an archive (`pipeline explore`), JSON; absent elsewhere. */
+  explore: 'penvae.explore',
 } as const;
 
 /** Prefix of the raw-series columns. */

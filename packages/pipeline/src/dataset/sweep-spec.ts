@@ -269,11 +269,17 @@ export function prepareSweep(network: Network, spec: SweepSpec, label = '--vary'
   };
 }
 
-/** Maps u in [0, 1] onto a range. */
-function fromUnit(u: number, min: number, max: number, distribution: Distribution): number {
+/** Maps u in [0, 1] onto a range (log-uniform ranges on a log scale). */
+export function fromUnit(u: number, min: number, max: number, distribution: Distribution): number {
   const v = distribution === 'log' ? Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min))) : min + u * (max - min);
   // exp(log(x)) is not always x: keep the ends exact and never step outside the range.
   return u <= 0 ? min : u >= 1 ? max : Math.min(max, Math.max(min, v));
+}
+
+/** Inverse of {@link fromUnit}: where a value lies in its range, in [0, 1]. */
+export function toUnit(value: number, min: number, max: number, distribution: Distribution): number {
+  const u = distribution === 'log' ? (Math.log(value) - Math.log(min)) / (Math.log(max) - Math.log(min)) : (value - min) / (max - min);
+  return Math.min(1, Math.max(0, u));
 }
 
 /**

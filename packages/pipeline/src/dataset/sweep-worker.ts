@@ -7,13 +7,13 @@ import { createSampleRunner, type SweepJob } from './run-sample.js';
 import type { DatasetRow } from './schema.js';
 
 /** Messages from the main thread. */
-export type ToWorker = { type: 'init'; job: SweepJob } | { type: 'run'; start: number; end: number };
+export type ToWorker = { type: 'init'; job: SweepJob } | { type: 'run'; start: number; end: number; values?: Float64Array[] };
 /** Messages to the main thread. */
 export type FromWorker = { type: 'rows'; rows: DatasetRow[] } | { type: 'error'; message: string; stack: string };
 
 if (parentPort) {
   const port = parentPort;
-  let run: ((index: number) => DatasetRow) | undefined;
+  let run: ((index: number, values?: Float64Array) => DatasetRow) | undefined;
   port.on('message', (message: ToWorker) => {
     try {
       if (message.type === 'init') {
@@ -21,7 +21,7 @@ if (parentPort) {
         return;
       }
       const rows: DatasetRow[] = [];
-      for (let i = message.start; i < message.end; i++) rows.push(run!(i));
+      for (let i = message.start; i < message.end; i++) rows.push(run!(i, message.values?.[i - message.start]));
       // Copied, not transferred: detaching an ArrayBuffer in this thread made every later
       // simulation 1.5-2.2x slower (bench/README.md, "Sweeps"), and a row is only a few kB.
       port.postMessage({ type: 'rows', rows } satisfies FromWorker);

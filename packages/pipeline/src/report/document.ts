@@ -101,7 +101,8 @@ export function summarize(m: Omit<ComparisonMetrics, 'summary'>): string[] {
   return out;
 }
 
-function table(header: string[], rows: string[][]): { md: string; html: string } {
+/** A table as markdown and as HTML (cells escaped), from a header and rows of cell text. */
+export function table(header: string[], rows: string[][]): { md: string; html: string } {
   const md = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const html = `<table><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
@@ -280,10 +281,25 @@ function sections(m: ComparisonMetrics): { title: string; md: string; html: stri
   return out;
 }
 
-const STYLE = `body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+/** The reports' stylesheet, inlined into each index.html (no external files: the page opens offline). */
+export const STYLE = `body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}table{border-collapse:collapse;margin:1em 0;font-size:.85em}
 th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}th{background:#f4f4f4}figure{margin:2em 0}
 figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.9em;color:#555}code{background:#f4f4f4;padding:0 .2em}`;
+
+/**
+ * The figures as HTML `<figure>` elements, each PNG (read from `dir`) inlined as a data URI so
+ * the page needs no other file.
+ */
+export function figuresHtml(dir: string, figures: readonly Figure[]): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return figures
+    .map((fig) => {
+      const data = readFileSync(join(dir, fig.png)).toString('base64');
+      return `<figure id="${fig.id}"><h3>${esc(fig.title)}</h3><img alt="${esc(fig.title)}" src="data:image/png;base64,${data}"><figcaption>${esc(fig.caption)}</figcaption></figure>`;
+    })
+    .join('\n');
+}
 
 /**
  * Writes report.md (figures linked as PNG files) and index.html (self-contained: every figure
@@ -305,12 +321,7 @@ export function writeDocuments(dir: string, m: ComparisonMetrics, figures: Figur
   ].join('\n');
   write(join(dir, 'report.md'), md);
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const figs = figures
-    .map((fig) => {
-      const data = readFileSync(join(dir, fig.png)).toString('base64');
-      return `<figure id="${fig.id}"><h3>${esc(fig.title)}</h3><img alt="${esc(fig.title)}" src="data:image/png;base64,${data}"><figcaption>${esc(fig.caption)}</figcaption></figure>`;
-    })
-    .join('\n');
+  const figs = figuresHtml(dir, figures);
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
 <body><h1>${esc(title)}</h1><p>${esc(intro).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>

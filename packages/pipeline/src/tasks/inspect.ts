@@ -73,6 +73,20 @@ export async function runInspect(options: InspectCommandOptions, output: Output 
     const shown = key === 'penvae.network' ? `${JSON.parse(value).name ?? '?'} (${value.length} bytes of network JSON)` : value;
     output.out(`  ${key}: ${shown.length > 300 ? `${shown.slice(0, 297)}...` : shown}`);
   }
+  if (meta.explore !== undefined) {
+    // An archive of `pipeline explore`: what the search did, in a line (the JSON above is cut).
+    const e = meta.explore as {
+      settings?: { budget?: number; cellsPerSide?: number };
+      elites?: unknown[];
+      trainings?: unknown[];
+      simulations?: string;
+      archive?: string;
+    };
+    const other = e.simulations ? `every simulation in ${e.simulations}` : e.archive ? `its archive is ${e.archive}` : '';
+    output.out(
+      `  search: ${e.elites?.length ?? '?'} elites in cells of a ${e.settings?.cellsPerSide ?? '?'}x${e.settings?.cellsPerSide ?? '?'} latent grid, from ${e.settings?.budget ?? '?'} simulations and ${e.trainings?.length ?? '?'} trainings${other ? `; ${other}` : ''}`,
+    );
+  }
   const plots: string[] = [];
   if (options.plot !== undefined) {
     const traces = exampleTraces(dataset);

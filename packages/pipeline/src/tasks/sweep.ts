@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { compileNetwork, DEFAULT_SOLVER, solverDefinition, SOLVERS, type SimulateOptions } from '@penvae/simulator';
+import { compileNetwork, DEFAULT_SOLVER, solverDefinition, SOLVERS, type Network, type SimulateOptions } from '@penvae/simulator';
 import { checkChoice, checkInteger, checkNumber, checkSeed, yieldToEventLoop } from '../check-options.js';
 import { InputError } from '../errors.js';
 import { checkOutputPath, registerTemporary, removeTemporary, temporaryPathFor } from '../io/atomic.js';
@@ -15,7 +15,7 @@ import { createSampleRunner, type SweepJob } from '../dataset/run-sample.js';
 import type { DatasetLayout } from '../dataset/schema.js';
 import { checkDatasetSize, estimateRowBytes } from '../dataset/size-limits.js';
 import { resolveGridSpec } from '../dataset/time-grid.js';
-import { parseShard, parseSweepFile, parseVary, prepareSweep, shardRange, type Design, type SweepSpec } from '../dataset/sweep-spec.js';
+import { parseShard, parseSweepFile, parseVary, prepareSweep, shardRange, type Design, type PreparedSweep, type SweepSpec } from '../dataset/sweep-spec.js';
 import { runNormalize } from './normalize.js';
 
 /** Options of {@link runSweep} (`pipeline simulate --samples/--sweep ... --out file.arrow`). */
@@ -93,17 +93,30 @@ function pilotSeries(job: SweepJob, strand: string): Float32Array[] {
   return out;
 }
 
+/** A sweep checked and ready to run: its job for the workers, and what its dataset will hold. */
+export interface PreparedSweepJob {
+  network: Network;
+  /** The resolved sweep (its sample count and design are those of the options). */
+  sweep: PreparedSweep['spec'];
+  job: SweepJob;
+  layout: DatasetLayout;
+  meta: DatasetMetadata;
+  /** Samples this run simulates (a shard's slice, or all). */
+  range: { start: number; end: number };
+  /** Workers to start (at most one per sample), and how many were asked for. */
+  workers: number;
+  requestedWorkers: number;
+}
+
 /**
- * Runs a parameter sweep of one network on every core and streams the results into an Arrow
- * dataset (see dataset/schema.ts). Every sample is a row: failed simulations keep their outcome
- * and message, with null series. The same options give a byte-identical file, whatever the
- * number of workers; shards merge into the file one run would have written.
+ * Checks every option of a sweep before anything is written or started (solver, tolerances,
+ * workers, network, quantities, time grid, size) and builds its job: the normalisation window
+ * defaults to `auto`, chosen from a pilot of the sweep's own first samples, run here (the same
+ * for every shard, so shards still merge into the one-run file). `pipeline explore` prepares
+ * its searches the same way.
+ * @throws InputError
  */
-export async function runSweep(options: SweepCommandOptions, output: Output = processOutput): Promise<SweepCommandResult> {
-  if (extname(options.out).toLowerCase() !== '.arrow')
-    throw new InputError(`--out ${options.out}: a sweep writes an Arrow dataset; expected a .arrow file name`);
-  checkOutputPath(options.out, '--out');
-  // Every option is checked before the first file is touched or worker started.
+export function prepareSweepJob(options: Omit<SweepCommandOptions, 'out'> & { out: string }, shard?: { index: number; count: number }): PreparedSweepJob {
   const solverName = checkChoice(options.solver ?? DEFAULT_SOLVER, '--solver', SOLVERS);
   const defaults = solverDefinition(solverName);
   const solver = {
@@ -117,12 +130,6 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
   const loaded = loadNetwork(options.network);
   const { network } = loaded;
   const prepared = prepareSweep(network, buildSweepSpec(options));
-  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
-  if (shard && options.scaling === 'global') {
-    throw new InputError(
-      '--scale global is fitted on the whole dataset: run the shards with the default scaling, merge them, then `pipeline normalize --scale global`',
-    );
-  }
   const grid = resolveGridSpec(network, options, loaded.source);
   const model = compileNetwork(network);
   const observables = [...model.observables];
@@ -137,11 +144,13 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
   // More workers than samples would only pay start-up costs.
   const workers = Math.min(requestedWorkers, Math.max(1, range.end - range.start));
   const job: SweepJob = { networkText: loaded.text, networkSource: loaded.source, sweep: prepared.spec, grid, solver, observables, normalization: provisional };
-  // The window defaults to `auto`, chosen from a pilot: the sweep's own first samples, run here.
-  // They are the same for every shard, so shards still merge into the one-run file.
   job.normalization = resolveNormalization({ ...options, window: options.window ?? 'auto' }, observables, grid, (strand) => pilotSeries(job, strand));
-  const { normalization } = job;
-  const layout: DatasetLayout = { parameters: prepared.spec.vary.map((v) => v.path), observables, rawLength: grid.points, seriesLength: normalization.length };
+  const layout: DatasetLayout = {
+    parameters: prepared.spec.vary.map((v) => v.path),
+    observables,
+    rawLength: grid.points,
+    seriesLength: job.normalization.length,
+  };
   const meta: DatasetMetadata = {
     kind: 'simulation',
     packageVersion: PACKAGE_VERSION,
@@ -149,8 +158,30 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
     sweep: prepared.spec,
     timeGrid: grid,
     solver: { name: job.solver.name, rtol: job.solver.rtol, atol: job.solver.atol },
-    normalization,
+    normalization: job.normalization,
   };
+  return { network, sweep: prepared.spec, job, layout, meta, range, workers, requestedWorkers };
+}
+
+/**
+ * Runs a parameter sweep of one network on every core and streams the results into an Arrow
+ * dataset (see dataset/schema.ts). Every sample is a row: failed simulations keep their outcome
+ * and message, with null series. The same options give a byte-identical file, whatever the
+ * number of workers; shards merge into the file one run would have written.
+ */
+export async function runSweep(options: SweepCommandOptions, output: Output = processOutput): Promise<SweepCommandResult> {
+  if (extname(options.out).toLowerCase() !== '.arrow')
+    throw new InputError(`--out ${options.out}: a sweep writes an Arrow dataset; expected a .arrow file name`);
+  checkOutputPath(options.out, '--out');
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (shard && options.scaling === 'global') {
+    throw new InputError(
+      '--scale global is fitted on the whole dataset: run the shards with the default scaling, merge them, then `pipeline normalize --scale global`',
+    );
+  }
+  const prepared = prepareSweepJob(options, shard);
+  const { network, job, layout, meta, range, workers, requestedWorkers } = prepared;
+  const { normalization } = job;
   if (shard) meta.shard = `${shard.index + 1}/${shard.count}`;
   if (requestedWorkers > workers) output.err(`note: --workers ${requestedWorkers} for ${range.end - range.start} samples; starting ${workers}`);
   // Global scaling is fitted on the finished rows: they go to a hidden file first, and only
@@ -191,7 +222,7 @@ export async function runSweep(options: SweepCommandOptions, output: Output = pr
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   output.err(
-    `${global ? 'simulated' : `wrote ${options.out}:`} ${total} rows (samples ${range.start}..${range.end - 1} of ${prepared.spec.samples}); outcomes: ${counts}; ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(1)} simulations/s ${workers === 0 ? 'in the main thread' : `on ${workers} worker${workers === 1 ? '' : 's'}`}`,
+    `${global ? 'simulated' : `wrote ${options.out}:`} ${total} rows (samples ${range.start}..${range.end - 1} of ${prepared.sweep.samples}); outcomes: ${counts}; ${seconds.toFixed(1)} s, ${(total / seconds).toFixed(1)} simulations/s ${workers === 0 ? 'in the main thread' : `on ${workers} worker${workers === 1 ? '' : 's'}`}`,
   );
   if (global) {
     try {
