@@ -6,19 +6,24 @@ import { createSampleRunner } from './run-sample.js';
 import type { SweepJob } from './run-sample.js';
 import { prepareSweep, sampleValues } from './sweep-spec.js';
 
-// Worker threads run the built worker (dist/), as in every sweep test: vitest's global setup builds it first.
-describe('runSweepRows with a slow consumer (back-pressure)', () => {
+/** A sweep of the amplifier's K over `samples` samples: 21 time points, fast to simulate. */
+function amplifierJob(samples: number, seed: number): SweepJob {
   const loaded = loadNetwork('amplifier');
   const grid = { start: 0, step: 1, points: 21 };
-  const job: SweepJob = {
+  return {
     networkText: loaded.text,
     networkSource: loaded.source,
-    sweep: prepareSweep(loaded.network, { samples: 700, seed: 2, vary: [{ path: 'strands[a].K', min: 30, max: 150 }] }).spec,
+    sweep: prepareSweep(loaded.network, { samples, seed, vary: [{ path: 'strands[a].K', min: 30, max: 150 }] }).spec,
     grid,
     solver: { name: 'rosenbrock', rtol: 1e-7, atol: 1e-14, maxSteps: 100_000 },
     observables: ['a'],
     normalization: resolveNormalization({ length: 8 }, ['a'], grid),
   };
+}
+
+// Worker threads run the built worker (dist/), as in every sweep test: vitest's global setup builds it first.
+describe('runSweepRows with a slow consumer (back-pressure)', () => {
+  const job = amplifierJob(700, 2);
 
   it.each([0, 2])('waits for each row on %i workers: one row in the consumer at a time, at most a window of rows held', async (workers) => {
     const ids: number[] = [];
@@ -47,17 +52,7 @@ describe('runSweepRows with a slow consumer (back-pressure)', () => {
 });
 
 describe('openSweepPool: one set of workers for many runs, with given values', () => {
-  const loaded = loadNetwork('amplifier');
-  const grid = { start: 0, step: 1, points: 21 };
-  const job: SweepJob = {
-    networkText: loaded.text,
-    networkSource: loaded.source,
-    sweep: prepareSweep(loaded.network, { samples: 100, seed: 4, vary: [{ path: 'strands[a].K', min: 30, max: 150 }] }).spec,
-    grid,
-    solver: { name: 'rosenbrock', rtol: 1e-7, atol: 1e-14, maxSteps: 100_000 },
-    observables: ['a'],
-    normalization: resolveNormalization({ length: 8 }, ['a'], grid),
-  };
+  const job = amplifierJob(100, 4);
 
   it.each([0, 2])('runs ranges one after another on %i workers; given values replace the design, the seed stays the index', async (workers) => {
     const pool = openSweepPool(job, workers);

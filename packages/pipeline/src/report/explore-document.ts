@@ -4,10 +4,8 @@
  * are all computed before. Nothing here measures anything: it lays out what it is given.
  */
 import { join } from 'node:path';
-import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../io/atomic.js';
 import { formatNumber } from '../io/output.js';
-import { renderChart } from '../plot/index.js';
 import { figuresHtml, STYLE, table } from './document.js';
 import {
   buildBehaviourCountsSpec,
@@ -19,7 +17,7 @@ import {
   METHOD_NAMES,
 } from './explore-figures.js';
 import type { BehaviourClass, ExploreMethod, ExploreReportData } from './explore-types.js';
-import type { Figure } from './figures.js';
+import { figureRenderer, type Figure } from './figures.js';
 
 /** A number in the report: 3 significant digits, a dash when missing. */
 const f = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || Number.isNaN(v) ? '–' : formatNumber(v, digits));
@@ -200,13 +198,7 @@ function sections(data: ExploreReportData): Section[] {
  *   compare); PlotRenderError or FileSystemError when a file cannot be rendered or written.
  */
 export async function writeExploreReport(dir: string, data: ExploreReportData): Promise<Figure[]> {
-  const figures: Figure[] = [];
-  const render = async (id: string, title: string, caption: string, spec: TopLevelSpec) => {
-    const svg = `figures/${id}.svg`;
-    const png = `figures/${id}.png`;
-    await renderChart(spec, { svgPath: join(dir, svg), pngPath: join(dir, png) });
-    figures.push({ id, title, caption, svg, png });
-  };
+  const { figures, render } = figureRenderer(dir);
   const number = () => figures.length + 1;
   const n = data.judge.cellsPerSide;
   const seeds = data.seeds.length;

@@ -30,6 +30,21 @@ export interface Figure {
   png: string;
 }
 
+/**
+ * Renders figures of a report into `dir/figures/<id>.svg` and `.png` and lists them, in the
+ * order rendered, with paths relative to `dir`.
+ */
+export function figureRenderer(dir: string): { figures: Figure[]; render: (id: string, title: string, caption: string, spec: TopLevelSpec) => Promise<void> } {
+  const figures: Figure[] = [];
+  const render = async (id: string, title: string, caption: string, spec: TopLevelSpec) => {
+    const svg = `figures/${id}.svg`;
+    const png = `figures/${id}.png`;
+    await renderChart(spec, { svgPath: join(dir, svg), pngPath: join(dir, png) });
+    figures.push({ id, title, caption, svg, png });
+  };
+  return { figures, render };
+}
+
 /** Metrics of one latent interpolation path. */
 export interface InterpolationRecord {
   run: string;
@@ -99,13 +114,7 @@ export async function renderFigures(
   evaluations: Evaluation[],
   extraTraces: TraceRow[],
 ): Promise<{ figures: Figure[]; interpolations: InterpolationRecord[] }> {
-  const figures: Figure[] = [];
-  const render = async (id: string, title: string, caption: string, spec: TopLevelSpec) => {
-    const svg = `figures/${id}.svg`;
-    const png = `figures/${id}.png`;
-    await renderChart(spec, { svgPath: join(dir, svg), pngPath: join(dir, png) });
-    figures.push({ id, title, caption, svg, png });
-  };
+  const { figures, render } = figureRenderer(dir);
 
   // Figure 3: example traces per family / network, in nM (or baseline units).
   const traces: TraceRow[] = [];
