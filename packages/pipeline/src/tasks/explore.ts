@@ -248,7 +248,7 @@ export async function runExplore(options: ExploreCommandOptions, output: Output 
   const converged = state.rows.filter((r) => r.series).length;
   const s = state.seconds;
   output.err(
-    `wrote ${options.out}: ${elites.length} elites (cells filled of ${settings.cellsPerSide}x${settings.cellsPerSide}); ${allPath}: all ${state.rows.length} simulations (${converged} converged)`,
+    `wrote ${options.out}: ${elites.length} elites (one per filled cell, of ${settings.cellsPerSide * settings.cellsPerSide}); ${allPath}: all ${state.rows.length} simulations (${converged} converged)`,
   );
   output.err(
     `time: simulation ${s.simulation.toFixed(1)} s, training ${s.training.toFixed(1)} s, proposal ${s.proposal.toFixed(1)} s (search overhead ${((100 * (s.training + s.proposal)) / s.simulation).toFixed(0)} % of the simulation time)`,
