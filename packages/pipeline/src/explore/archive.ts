@@ -59,8 +59,8 @@ export function cellOf(grid: LatentGrid, x: number, y: number): number {
   return axisCell(grid, 1, y) * grid.cellsPerSide + axisCell(grid, 0, x);
 }
 
-/** Centre of a cell. */
-function cellCentre(grid: LatentGrid, cell: number): [number, number] {
+/** Centre of a cell (x, y). */
+export function cellCentre(grid: LatentGrid, cell: number): [number, number] {
   const G = grid.cellsPerSide;
   const cx = cell % G;
   const cy = Math.floor(cell / G);

@@ -204,15 +204,9 @@ function encodeRows(state: SearchState, model: VaeModel, from: number, length: n
   state.z = z;
 }
 
-function concatInt32(a: Int32Array, b: Int32Array): Int32Array {
-  const out = new Int32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-function concatFloat64(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
+/** a followed by b, in a new array of a's type. */
+function concat<T extends Int32Array | Float64Array>(a: T, b: T): T {
+  const out = new (a.constructor as new (n: number) => T)(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
   return out;
@@ -295,8 +289,8 @@ export async function runSearch(
       });
       state.seconds.simulation += (performance.now() - began) / 1000;
       state.rows.push(...batchRows);
-      state.parents = concatInt32(state.parents, parents);
-      state.curiosity = concatFloat64(state.curiosity, new Float64Array(end - start));
+      state.parents = concat(state.parents, parents);
+      state.curiosity = concat(state.curiosity, new Float64Array(end - start));
       state.scale ??= fitDescriptorScale(state.rows);
 
       const due = points.filter((p) => p > start && p <= state.rows.length).length > 0 || (!model && withTrace(state.rows).length > 0);

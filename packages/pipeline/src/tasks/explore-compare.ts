@@ -8,7 +8,7 @@ import { openSweepPool } from '../dataset/pool.js';
 import type { DatasetRow } from '../dataset/schema.js';
 import type { Design } from '../dataset/sweep-spec.js';
 import { windowTimes } from '../dataset/time-grid.js';
-import { buildArchive, cellOf, filledCurve, fitLatentGrid } from '../explore/archive.js';
+import { buildArchive, cellCentre, cellOf, filledCurve, fitLatentGrid } from '../explore/archive.js';
 import { descriptorInputs, descriptorLength, fitDescriptorScale } from '../explore/descriptor.js';
 import { emptySearchState, runSearch, trainLatentMap, SEARCH_DEFAULTS } from '../explore/search.js';
 import { classKey, classOf, fitClassEdges, summarizeBehaviour, type BehaviourSummary } from '../metrics/behaviour-classes.js';
@@ -240,20 +240,15 @@ async function measure(
     for (const i of keep) points.push({ x: zOf[r]![2 * i]!, y: zOf[r]![2 * i + 1]!, method: run.method, label: run.rows[i]!.behaviour! });
   }
   const coarse = { cellsPerSide: JUDGE.regionsPerSide, bounds: grid.bounds };
-  const regionBest = new Map<number, { r: number; i: number; d: number; cx: number; cy: number }>();
-  for (const { r } of first) {
-    const z = zOf[r]!;
-    const archive = buildArchive(coarse, z);
-    for (const [cell, i] of archive.elites) {
-      const G = coarse.cellsPerSide;
-      const cx = coarse.bounds[0][0] + (((cell % G) + 0.5) / G) * (coarse.bounds[0][1] - coarse.bounds[0][0]);
-      const cy = coarse.bounds[1][0] + ((Math.floor(cell / G) + 0.5) / G) * (coarse.bounds[1][1] - coarse.bounds[1][0]);
-      const d = (z[2 * i]! - cx) ** 2 + (z[2 * i + 1]! - cy) ** 2;
-      const held = regionBest.get(cell);
-      if (!held || d < held.d) regionBest.set(cell, { r, i, d, cx, cy });
-    }
-  }
-  const regions = [...regionBest.entries()].sort((a, b) => a[0] - b[0]).map(([, { r, i, cx, cy }]) => ({ x: cx, y: cy, trace: traceOf(r, i) }));
+  // One archive over the first seed's runs together: each region's elite is the sample nearest
+  // its centre, whichever run it came from (ties: the earlier run, explore first).
+  const owners = first.flatMap(({ r }) => runs[r]!.rows.map((_, i) => ({ r, i })));
+  const regionArchive = buildArchive(coarse, Float32Array.from(first.flatMap(({ r }) => Array.from(zOf[r]!))));
+  const regions = [...regionArchive.elites].map(([cell, k]) => {
+    const { r, i } = owners[k]!;
+    const [x, y] = cellCentre(coarse, cell);
+    return { x, y, trace: traceOf(r, i) };
+  });
   // Classes explore found and neither sweep did, with a trace each (first seed first).
   const missedKeys = classes.filter((c) => c.found.explore > 0 && c.found.random === 0 && c.found.lhs === 0).map((c) => classKey(c.behaviour));
   const missedBySweeps: ReportTrace[] = [];

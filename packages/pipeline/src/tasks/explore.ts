@@ -235,12 +235,13 @@ export async function runExplore(options: ExploreCommandOptions, output: Output 
   }
   const { archive } = result;
   const elites = [...archive.elites.values()].sort((a, b) => a - b);
-  const meta: DatasetMetadata = { ...prepared.meta, sweep: explored, explore: provenance(settings, state, archive, elites) };
-  await writeDatasetRows(allPath, layout, { ...meta, explore: { ...(meta.explore as object), archive: basename(options.out) } }, state.rows);
+  const meta: DatasetMetadata = { ...prepared.meta, sweep: explored };
+  const explore = provenance(settings, state, archive, elites);
+  await writeDatasetRows(allPath, layout, { ...meta, explore: { ...explore, archive: basename(options.out) } }, state.rows);
   await writeDatasetRows(
     options.out,
     layout,
-    { ...meta, explore: { ...(meta.explore as object), simulations: basename(allPath) } },
+    { ...meta, explore: { ...explore, simulations: basename(allPath) } },
     elites.map((i) => state.rows[i]!),
   );
   rmSync(stateDir, { recursive: true, force: true });
